@@ -1,0 +1,5 @@
+import type { CatalogPart } from './entry.ts';
+
+/** MA3xxx — checks on emitted policies and templates (src/emit). */
+export const emitCodes = {
+} as const satisfies CatalogPart;
