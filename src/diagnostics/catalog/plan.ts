@@ -2,4 +2,14 @@ import type { CatalogPart } from './entry.ts';
 
 /** MA2xxx — access semantics: rules, globs, roles, limits (src/plan). */
 export const planCodes = {
+  MA2001: { severity: 'error', summary: 'A tool name in allow/deny matches no catalog tool (typo guard).' },
+  MA2002: { severity: 'warning', summary: 'A glob in allow/deny matches no catalog tool.' },
+  MA2003: { severity: 'warning', summary: 'A role grants no tool and no method.' },
+  MA2004: { severity: 'warning', summary: 'A catalog tool cannot be called by any role.' },
+  MA2005: { severity: 'error', summary: 'An assignment names a role that the config does not define.' },
+  MA2006: { severity: 'warning', summary: 'A method in allow.methods is already open to every caller with a role, or is tools/call (granted through tools).' },
+  MA2007: { severity: 'warning', summary: 'tools/list is passed through unfiltered: callers see tools they cannot call.' },
+  MA2008: { severity: 'warning', summary: 'Redaction reads the response body, which buffers tools/call results and stops streaming.' },
+  MA2009: { severity: 'error', summary: 'A redaction pattern is not a valid regular expression.' },
+  MA2010: { severity: 'warning', summary: 'A deny rule removes nothing that the same role allows.' },
 } as const satisfies CatalogPart;
