@@ -1,0 +1,55 @@
+import type { Plan } from '../../plan/types.ts';
+import { el, text, type XmlElement } from '../xml.ts';
+
+/** Message of the 401 body (APIM wraps it as {"statusCode":401,"message":…}). */
+export const UNAUTHORIZED_MESSAGE = 'Unauthorized. Access token is missing or invalid.';
+
+/**
+ * Token validation (DESIGN §4.1 step 1): the tenant is pinned, the audience checked, and the
+ * token must be signed and unexpired. `validate-azure-ad-token` pins the tenant by its own
+ * issuer rules; `validate-jwt` pins it through the tenant's OpenID configuration, the listed
+ * issuers (v1 and/or v2 forms) and a required `tid` claim.
+ */
+export function tokenValidation(plan: Plan): XmlElement {
+  const { identity } = plan.config;
+  const audiences = el('audiences', {}, ...identity.audiences.map((a) => el('audience', {}, text(a))));
+  const clients = identity.clientApplicationIds.length > 0 ? el('client-application-ids', {}, ...identity.clientApplicationIds.map((id) => el('application-id', {}, text(id)))) : undefined;
+  if (identity.validation === 'validate-azure-ad-token') {
+    return el(
+      'validate-azure-ad-token',
+      {
+        'tenant-id': identity.tenantId,
+        'header-name': 'Authorization',
+        'failed-validation-httpcode': '401',
+        'failed-validation-error-message': UNAUTHORIZED_MESSAGE,
+        'output-token-variable-name': 'mcp-apim-token',
+      },
+      clients,
+      audiences,
+    );
+  }
+  const issuers: string[] = [];
+  if (identity.tokenVersion !== 'v1') issuers.push(`${identity.authority}/${identity.tenantId}/v2.0`);
+  if (identity.tokenVersion !== 'v2') issuers.push(`https://sts.windows.net/${identity.tenantId}/`);
+  return el(
+    'validate-jwt',
+    {
+      'header-name': 'Authorization',
+      'require-scheme': 'Bearer',
+      'failed-validation-httpcode': '401',
+      'failed-validation-error-message': UNAUTHORIZED_MESSAGE,
+      'require-expiration-time': 'true',
+      'require-signed-tokens': 'true',
+      'output-token-variable-name': 'mcp-apim-token',
+    },
+    el('openid-config', { url: `${identity.authority}/${identity.tenantId}/v2.0/.well-known/openid-configuration` }),
+    audiences,
+    el('issuers', {}, ...issuers.map((i) => el('issuer', {}, text(i)))),
+    el(
+      'required-claims',
+      {},
+      el('claim', { name: 'tid', match: 'all' }, el('value', {}, text(identity.tenantId))),
+      identity.clientApplicationIds.length > 0 && el('claim', { name: plan.config.identity.agentClaim === 'appid' ? 'appid' : 'azp', match: 'any' }, ...identity.clientApplicationIds.map((id) => el('value', {}, text(id)))),
+    ),
+  );
+}
