@@ -7,7 +7,7 @@ import type { SpannedDocument } from './yaml.ts';
 /** The published JSON Schema of the config language. */
 export const configSchema: Readonly<Record<string, unknown>> = schema;
 
-const ajv = new Ajv2020({ allErrors: true, strict: false, useDefaults: false });
+const ajv = new Ajv2020({ allErrors: true, strict: false, useDefaults: false, verbose: true });
 const validate = ajv.compile(schema);
 
 /**
