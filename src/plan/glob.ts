@@ -6,7 +6,7 @@ export function isGlob(pattern: string): boolean {
 /** Compiles a pattern to an anchored, case-sensitive matcher. Exact names compare as strings. */
 export function compileGlob(pattern: string): (name: string) => boolean {
   if (!isGlob(pattern)) return (name) => name === pattern;
-  const source = [...pattern].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/-]/g, '\\$&'))).join('');
+  const source = [...pattern].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
   const regex = new RegExp(`^${source}$`, 'su');
   return (name) => regex.test(name);
 }

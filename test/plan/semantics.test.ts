@@ -54,6 +54,10 @@ describe('decisions (DESIGN §3)', () => {
     for (const near of ['Inventory.get_stock', 'inventory.get_stock ', 'inventory.get_stoсk', 'inventoryXget_stock']) assert.equal(match(near), false, near);
     assert.equal(compileGlob('inventory.*')('inventoryXreserve'), false, 'a dot in a glob is literal');
     assert.equal(compileGlob('db.?rop')('db.drop'), true);
+    // Regression: characters special to RegExp (and '-', '/', which must not be escaped in u-mode) are literal.
+    assert.equal(compileGlob('a-b/*')('a-b/c'), true);
+    assert.equal(compileGlob('x(y)[z]+*')('x(y)[z]+1'), true);
+    assert.equal(compileGlob('x(y)[z]+*')('xy'), false);
   });
 });
 

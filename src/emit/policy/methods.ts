@@ -9,6 +9,6 @@ export function methodCondition(pattern: string): string {
   if (!isGlob(pattern)) return `method == ${csString(pattern)}`;
   const star = pattern.indexOf('*');
   if (star === pattern.length - 1 && !pattern.includes('?')) return `method.StartsWith(${csString(pattern.slice(0, -1))}, StringComparison.Ordinal)`;
-  const regex = [...pattern].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^$()|[\]\\/-]/g, '\\$&'))).join('');
+  const regex = [...pattern].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
   return `Regex.IsMatch(method, ${csString(`^${regex}$`)})`;
 }

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { stringify } from 'yaml';
+import { apiPolicy } from '../../src/emit/policy/api-policy.ts';
+import { csString } from '../../src/emit/policy/csharp.ts';
+import { buildPlan } from '../../src/plan/build.ts';
+import { load } from '../support/config.ts';
+
+/** Decodes a C# regular string literal (the escapes csString writes). */
+function decodeCs(literal: string): string {
+  assert.ok(literal.startsWith('"') && literal.endsWith('"'), literal);
+  return literal.slice(1, -1).replace(/\\(u[0-9A-Fa-f]{4}|.)/g, (_, e: string) => (e.length === 5 ? String.fromCharCode(Number.parseInt(e.slice(1), 16)) : e === 'n' ? '\n' : e === 't' ? '\t' : e));
+}
+
+const LITERAL = /"(?:[^"\\\n]|\\.)*"/g;
+
+/** Reads the tool → roles table back out of the classifier's `switch (name)`. */
+function readDecisionTable(xml: string): Map<string, string[]> {
+  const start = xml.indexOf('switch (name) {');
+  assert.ok(start > 0, 'the tool switch is present');
+  const end = xml.indexOf('\n  }\n', start);
+  const table = new Map<string, string[]>();
+  let pending: string[] = [];
+  for (const line of xml.slice(start, end).split('\n').slice(1)) {
+    const trimmed = line.trim();
+    if (trimmed.startsWith('case ')) pending.push(decodeCs(trimmed.slice(5, -1)));
+    else if (trimmed.startsWith('allowedRoles = ')) {
+      const roles = (trimmed.match(LITERAL) ?? []).map(decodeCs);
+      for (const tool of pending) table.set(tool, roles);
+      pending = [];
+    }
+  }
+  return table;
+}
+
+const DANGEROUS = ['"', "'", ')', '}', ']]>', '@(', '@{', '{{', '}}', '&', '&amp;', '<', '</set-variable>', '>', '\n', '\r', '\\', '\u0000', 'é', '日本', '\u200b', '😀', 'case ', ':', ';'];
+const piece = fc.oneof(fc.constantFrom(...DANGEROUS), fc.string({ minLength: 1, maxLength: 4 }));
+// Wrapped in a sentinel so a text can never coincide with the policy's own code (e.g. "& " in "&& ").
+const hostileText = fc.array(piece, { minLength: 1, maxLength: 6 }).map((parts) => `Zq${parts.join('')}Zq`);
+const roleValue = fc.stringMatching(/^[A-Za-z][A-Za-z0-9._:-]{0,12}$/);
+
+describe('policy emission under hostile names (property)', () => {
+  it('config values never change the policy structure, and the decision table reads back equal to the plan', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(hostileText, { minLength: 1, maxLength: 6 }),
+        fc.uniqueArray(roleValue, { minLength: 1, maxLength: 4 }),
+        hostileText,
+        fc.array(fc.boolean(), { minLength: 36, maxLength: 36 }),
+        (names, roles, description, bits) => {
+          const config = {
+            apiVersion: 'mcp-apim/v1',
+            api: { name: 'mcp-tools', displayName: description, path: 'mcp/v1', backend: 'https://backend.example/mcp' },
+            identity: { tenantId: '00000000-0000-0000-0000-000000000001', audience: 'api://gateway' },
+            catalog: {
+              allowNonStandardNames: true,
+              tools: names.map((name, i) => ({ name, description, annotations: { readOnlyHint: bits[i] ?? false } })),
+            },
+            roles: Object.fromEntries(roles.map((role, r) => [role, { description, allow: [{ tools: names.filter((_, i) => bits[(r * 6 + i) % 36]) .length > 0 ? names.filter((_, i) => bits[(r * 6 + i) % 36]) : [names[0]!] }] }])),
+            security: { blockPatterns: [description] },
+          };
+          const loaded = load(stringify(config));
+          assert.ok(loaded.config, JSON.stringify(loaded.diagnostics));
+          const { plan } = buildPlan(loaded.config);
+          const xml = apiPolicy(plan);
+
+          // No named-value reference can be formed, and no raw hostile text survives.
+          assert.ok(!xml.includes('{{'), 'the policy contains "{{"');
+          for (const text of [...names, description]) {
+            if (/[<>&"'{}\\\u0000-\u001f\u007f-\uffff]/.test(text)) assert.ok(!xml.includes(text), `raw text ${JSON.stringify(text)} appears in the policy`);
+            assert.ok(xml.includes(csString(text)) || !names.includes(text), `${JSON.stringify(text)} appears as its escaped literal`);
+          }
+          // Every C# literal decodes; the table read back equals the plan.
+          const table = readDecisionTable(xml);
+          assert.equal(table.size, plan.tools.length);
+          for (const tool of plan.tools) {
+            const want = plan.roles.filter((r) => plan.decisions[r.value]![tool.name]!.allowed).map((r) => r.value).sort();
+            assert.deepEqual([...(table.get(tool.name) ?? ['<missing>'])].sort(), want, `roles for ${JSON.stringify(tool.name)}`);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('role values outside the safe alphabet are refused by the config language', () => {
+    const loaded = load(stringify({ apiVersion: 'mcp-apim/v1', api: { name: 'a1', path: 'p', backend: 'https://b' }, identity: { tenantId: '00000000-0000-0000-0000-000000000001', audience: 'x' }, catalog: { tools: [{ name: 't' }] }, roles: { 'a"b': { allow: [{ tools: ['t'] }] } } }));
+    assert.equal(loaded.config, undefined);
+    assert.ok(loaded.diagnostics.some((d) => d.code === 'MA1005'));
+  });
+});
