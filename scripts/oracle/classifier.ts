@@ -34,7 +34,7 @@ ${classifierBody(plan)}
       foreach (var h in ((JObject)r["headers"]).Properties()) headers[h.Name] = new[] { (string)h.Value };
       var ctx = new Ctx { Request = new Req { Method = (string)r["method"], Headers = headers, Body = r["bodyText"] == null ? null : new Body((string)r["bodyText"]) } };
       var d = Classify(ctx);
-      d.Remove("roles");
+      d.Remove("roleIndexes");
       Console.WriteLine(d.ToString(Formatting.None));
     }
   }

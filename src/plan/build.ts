@@ -1,7 +1,7 @@
 import type { Config, Pattern, RateLimit, RoleConfig, Rule } from '../config/types.ts';
 import { closest } from '../config/suggest.ts';
 import { type Diagnostic, diagnostic, sortDiagnostics } from '../diagnostics/index.ts';
-import { compileGlob, isGlob } from './glob.ts';
+import { GlobCache, isGlob } from './glob.ts';
 import { ALWAYS_OPEN_METHODS, type Decision, type EffectiveAnnotations, NOTIFICATION_PREFIX, type Plan, type PlanRole, type PlanTool, type ToolGroup } from './types.ts';
 import { roleId } from './uuid.ts';
 
@@ -17,14 +17,15 @@ export function buildPlan(config: Config): { plan: Plan; diagnostics: Diagnostic
   const names = config.catalog.tools.map((t) => t.name);
   const effective = new Map(config.catalog.tools.map((t) => [t.name, { ...ANNOTATION_DEFAULTS, ...pickHints(t.annotations) }]));
 
-  checkPatterns(config, names, diagnostics);
+  const globs = new GlobCache();
+  checkPatterns(config, names, globs, diagnostics);
 
   const decisions: Record<string, Record<string, Decision>> = {};
   for (const role of config.roles) {
     const row: Record<string, Decision> = {};
-    for (const name of names) row[name] = decide(role, name, effective.get(name)!);
+    for (const name of names) row[name] = decide(role, name, effective.get(name)!, globs);
     decisions[role.value] = row;
-    checkRole(role, row, names, effective, diagnostics);
+    checkRole(role, row, names, effective, globs, diagnostics);
   }
 
   const roles: PlanRole[] = config.roles.map((r) => ({
@@ -36,7 +37,8 @@ export function buildPlan(config: Config): { plan: Plan; diagnostics: Diagnostic
     ...(r.rateLimit ? { rateLimit: r.rateLimit } : {}),
   }));
 
-  const groups = groupTools(config, names, decisions);
+  const roleOrder = [...config.roles].sort((a, b) => compareGenerosity(a.rateLimit, b.rateLimit) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0)).map((r) => r.value);
+  const groups = groupTools(roleOrder, names, decisions);
   const groupOf = new Map(groups.flatMap((g, i) => g.tools.map((t) => [t, i] as const)));
   const tools: PlanTool[] = config.catalog.tools.map((t) => ({ name: t.name, annotations: effective.get(t.name)!, declared: t.annotations, raw: t.raw, group: groupOf.get(t.name)! }));
 
@@ -47,7 +49,7 @@ export function buildPlan(config: Config): { plan: Plan; diagnostics: Diagnostic
   }
   checkAssignments(config, diagnostics);
   checkSecurity(config, diagnostics);
-  return { plan: { config, tools, roles, decisions, groups }, diagnostics: sortDiagnostics(diagnostics) };
+  return { plan: { config, tools, roles, decisions, groups, roleOrder }, diagnostics: sortDiagnostics(diagnostics) };
 }
 
 function pickHints(a: EffectiveAnnotations | Partial<EffectiveAnnotations> | undefined): Partial<EffectiveAnnotations> {
@@ -60,9 +62,9 @@ function pickHints(a: EffectiveAnnotations | Partial<EffectiveAnnotations> | und
 }
 
 /** Whether `rule` selects tool `name`: every condition it states must hold; a methods-only rule selects no tool. */
-export function ruleMatches(rule: Rule, name: string, annotations: EffectiveAnnotations): boolean {
+export function ruleMatches(rule: Rule, name: string, annotations: EffectiveAnnotations, globs: GlobCache = new GlobCache()): boolean {
   if (!rule.tools && !rule.annotations) return false;
-  if (rule.tools && !rule.tools.some((p) => compileGlob(p.text)(name))) return false;
+  if (rule.tools && !rule.tools.some((p) => globs.matcher(p.text)(name))) return false;
   if (rule.annotations) {
     for (const [key, want] of Object.entries(rule.annotations)) {
       if (annotations[key as keyof EffectiveAnnotations] !== want) return false;
@@ -79,18 +81,18 @@ function describeRule(rule: Rule): string {
 }
 
 /** Deny beats allow within a role; no matching allow means default deny. */
-function decide(role: RoleConfig, name: string, annotations: EffectiveAnnotations): Decision {
-  const allow = role.allow.find((r) => ruleMatches(r, name, annotations));
-  const deny = role.deny.find((r) => ruleMatches(r, name, annotations));
+function decide(role: RoleConfig, name: string, annotations: EffectiveAnnotations, globs: GlobCache): Decision {
+  const allow = role.allow.find((r) => ruleMatches(r, name, annotations, globs));
+  const deny = role.deny.find((r) => ruleMatches(r, name, annotations, globs));
   if (deny && allow) return { allowed: false, rule: deny.label, reason: `denied by ${deny.label} (${describeRule(deny)}), which overrides ${allow.label}` };
   if (deny) return { allowed: false, rule: deny.label, reason: `denied by ${deny.label} (${describeRule(deny)})` };
   if (allow) return { allowed: true, rule: allow.label, reason: `allowed by ${allow.label} (${describeRule(allow)})` };
   return { allowed: false, rule: 'default', reason: 'no allow rule matches (default deny)' };
 }
 
-function checkPatterns(config: Config, names: readonly string[], diagnostics: Diagnostic[]): void {
+function checkPatterns(config: Config, names: readonly string[], globs: GlobCache, diagnostics: Diagnostic[]): void {
   const check = (pattern: Pattern) => {
-    const matcher = compileGlob(pattern.text);
+    const matcher = globs.matcher(pattern.text);
     if (names.some(matcher)) return;
     if (isGlob(pattern.text)) {
       diagnostics.push(diagnostic('MA2002', `the pattern ${JSON.stringify(pattern.text)} matches no catalog tool`, pattern.span));
@@ -102,7 +104,7 @@ function checkPatterns(config: Config, names: readonly string[], diagnostics: Di
   for (const role of config.roles) for (const rule of [...role.allow, ...role.deny]) rule.tools?.forEach(check);
 }
 
-function checkRole(role: RoleConfig, row: Record<string, Decision>, names: readonly string[], effective: Map<string, EffectiveAnnotations>, diagnostics: Diagnostic[]): void {
+function checkRole(role: RoleConfig, row: Record<string, Decision>, names: readonly string[], effective: Map<string, EffectiveAnnotations>, globs: GlobCache, diagnostics: Diagnostic[]): void {
   const grantsTool = Object.values(row).some((d) => d.allowed);
   const methods = role.allow.flatMap((r) => r.methods ?? []);
   if (!grantsTool && methods.length === 0) {
@@ -114,7 +116,7 @@ function checkRole(role: RoleConfig, row: Record<string, Decision>, names: reado
     }
   }
   for (const deny of role.deny) {
-    const removes = names.some((n) => ruleMatches(deny, n, effective.get(n)!) && role.allow.some((a) => ruleMatches(a, n, effective.get(n)!)));
+    const removes = names.some((n) => ruleMatches(deny, n, effective.get(n)!, globs) && role.allow.some((a) => ruleMatches(a, n, effective.get(n)!, globs)));
     if (!removes) diagnostics.push(diagnostic('MA2010', `${role.value} ${deny.label} removes nothing: no tool it matches is allowed by this role's allow rules (roles never take away another role's grant)`, deny.span));
   }
 }
@@ -157,11 +159,10 @@ export function compareGenerosity(a: RateLimit | undefined, b: RateLimit | undef
   return b.calls / b.renewalPeriod - a.calls / a.renewalPeriod || b.calls - a.calls;
 }
 
-function groupTools(config: Config, names: readonly string[], decisions: Record<string, Record<string, Decision>>): ToolGroup[] {
-  const byLimit = [...config.roles].sort((a, b) => compareGenerosity(a.rateLimit, b.rateLimit) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+function groupTools(roleOrder: readonly string[], names: readonly string[], decisions: Record<string, Record<string, Decision>>): ToolGroup[] {
   const byKey = new Map<string, string[]>();
   for (const name of names) {
-    const key = JSON.stringify(byLimit.filter((r) => decisions[r.value]![name]!.allowed).map((r) => r.value));
+    const key = JSON.stringify(roleOrder.filter((r) => decisions[r]![name]!.allowed));
     const list = byKey.get(key) ?? [];
     list.push(name);
     byKey.set(key, list);

@@ -10,3 +10,17 @@ export function compileGlob(pattern: string): (name: string) => boolean {
   const regex = new RegExp(`^${source}$`, 'su');
   return (name) => regex.test(name);
 }
+
+/** Compiled matchers by pattern text: a plan evaluates each pattern against every tool. */
+export class GlobCache {
+  readonly #matchers = new Map<string, (name: string) => boolean>();
+
+  matcher(pattern: string): (name: string) => boolean {
+    let m = this.#matchers.get(pattern);
+    if (!m) {
+      m = compileGlob(pattern);
+      this.#matchers.set(pattern, m);
+    }
+    return m;
+  }
+}

@@ -53,6 +53,8 @@ export interface Plan {
   /** decisions[roleValue][toolName] */
   readonly decisions: Readonly<Record<string, Readonly<Record<string, Decision>>>>;
   readonly groups: readonly ToolGroup[];
+  /** Role values, most generous rate limit first: a role's index here is its bit in group masks. */
+  readonly roleOrder: readonly string[];
 }
 
 /** Methods every caller holding one of the config's roles may use (DESIGN §4.1). */

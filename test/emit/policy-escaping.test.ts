@@ -4,6 +4,8 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { apiPolicy } from '../../src/emit/policy/api-policy.ts';
 import { csString } from '../../src/emit/policy/csharp.ts';
+import { rolesOfMask } from '../../src/emit/policy/role-mask.ts';
+import { toolsListPolicy } from '../../src/emit/policy/tools-list.ts';
 import { buildPlan } from '../../src/plan/build.ts';
 import { load } from '../support/config.ts';
 
@@ -15,8 +17,8 @@ function decodeCs(literal: string): string {
 
 const LITERAL = /"(?:[^"\\\n]|\\.)*"/g;
 
-/** Reads the tool → roles table back out of the classifier's `switch (name)`. */
-function readDecisionTable(xml: string): Map<string, string[]> {
+/** Reads the tool → roles table back out of the classifier's `switch (name)` and its role masks. */
+function readDecisionTable(xml: string, roleOrder: readonly string[]): Map<string, string[]> {
   const start = xml.indexOf('switch (name) {');
   assert.ok(start > 0, 'the tool switch is present');
   const end = xml.indexOf('\n  }\n', start);
@@ -25,8 +27,8 @@ function readDecisionTable(xml: string): Map<string, string[]> {
   for (const line of xml.slice(start, end).split('\n').slice(1)) {
     const trimmed = line.trim();
     if (trimmed.startsWith('case ')) pending.push(decodeCs(trimmed.slice(5, -1)));
-    else if (trimmed.startsWith('allowedRoles = ')) {
-      const roles = (trimmed.match(LITERAL) ?? []).map(decodeCs);
+    else if (trimmed.startsWith('mask = ')) {
+      const roles = rolesOfMask(decodeCs(trimmed.match(LITERAL)![0]), roleOrder);
       for (const tool of pending) table.set(tool, roles);
       pending = [];
     }
@@ -64,15 +66,17 @@ describe('policy emission under hostile names (property)', () => {
           assert.ok(loaded.config, JSON.stringify(loaded.diagnostics));
           const { plan } = buildPlan(loaded.config);
           const xml = apiPolicy(plan);
+          const listXml = toolsListPolicy(plan);
 
           // No named-value reference can be formed, and no raw hostile text survives.
-          assert.ok(!xml.includes('{{'), 'the policy contains "{{"');
+          assert.ok(!xml.includes('{{') && !listXml.includes('{{'), 'a policy contains "{{"');
           for (const text of [...names, description]) {
-            if (/[<>&"'{}\\\u0000-\u001f\u007f-\uffff]/.test(text)) assert.ok(!xml.includes(text), `raw text ${JSON.stringify(text)} appears in the policy`);
+            // Texts with a character that XML or named values give meaning to never appear raw.
+            if (/[<>&"'\\\u0000-\u001f\u007f-\uffff]|\{\{|\}\}/.test(text)) assert.ok(!xml.includes(text) && !listXml.includes(text), `raw text ${JSON.stringify(text)} appears in the policy`);
             assert.ok(xml.includes(csString(text)) || !names.includes(text), `${JSON.stringify(text)} appears as its escaped literal`);
           }
           // Every C# literal decodes; the table read back equals the plan.
-          const table = readDecisionTable(xml);
+          const table = readDecisionTable(xml, plan.roleOrder);
           assert.equal(table.size, plan.tools.length);
           for (const tool of plan.tools) {
             const want = plan.roles.filter((r) => plan.decisions[r.value]![tool.name]!.allowed).map((r) => r.value).sort();

@@ -2,7 +2,6 @@ import type { Plan } from '../../plan/types.ts';
 import { block, comment, el, expr, serialize, text, type XmlElement } from '../xml.ts';
 import { classifierBody } from './classifier.ts';
 import { csString } from './csharp.ts';
-import { toolsListBody } from './tools-list.ts';
 import { tokenValidation } from './token.ts';
 
 /** The variable holding the classifier's JObject; every later step reads it. */
@@ -150,23 +149,6 @@ export function apiPolicy(plan: Plan): string {
     comment('4. Rate limits (429). Counting is deferred to the end of the request and only admitted requests count.'),
     ...rateLimits(plan),
     el('set-variable', { name: ADMITTED_VAR, value: expr('true') }),
-    config.api.toolsList === 'gateway' &&
-      el(
-        'choose',
-        {},
-        el(
-          'when',
-          { condition: expr(`${field('method', 'string')} == "tools/list"`) },
-          el(
-            'return-response',
-            {},
-            el('set-status', { code: '200', reason: 'OK' }),
-            el('set-header', { name: 'Content-Type', 'exists-action': 'override' }, el('value', {}, text('application/json'))),
-            el('set-header', { name: 'Cache-Control', 'exists-action': 'override' }, el('value', {}, text('no-store'))),
-            el('set-body', {}, text(block(toolsListBody(plan)))),
-          ),
-        ),
-      ),
     comment('Identity for the backend, from the validated token only.'),
     el('set-header', { name: 'x-mcp-apim-agent', 'exists-action': 'override' }, el('value', {}, text(expr(field('agent', 'string'))))),
     el('set-header', { name: 'x-mcp-apim-tool', 'exists-action': 'override' }, el('value', {}, text(expr(field('tool', 'string'))))),

@@ -1,6 +1,7 @@
 import type { Plan } from '../../plan/types.ts';
-import { csString, csStringArray } from './csharp.ts';
+import { csString } from './csharp.ts';
 import { methodCondition } from './methods.ts';
+import { csMaskHas, roleMask } from './role-mask.ts';
 
 /** Nesting deeper than this is refused (Newtonsoft's own reader stops at 64 too). */
 export const MAX_JSON_DEPTH = 64;
@@ -44,14 +45,16 @@ string[] roles = null;
 if (jwt == null || !jwt.Claims.TryGetValue("roles", out roles)) { roles = new string[0]; }
 var held = new HashSet<string>(roles);
 string agent = jwt == null ? "" : jwt.Claims.GetValueOrDefault(${csString(config.identity.agentClaim)}, "");
-bool anyRole = false;
+// The caller's roles as indexes in generosity order (bits of the group masks).
+var roleIndexes = new List<int>();
 foreach (string r in roles) {
+  int k = -1;
   switch (r) {
-${config.roles.map((r) => `    case ${csString(r.value)}:`).join('\n')}
-      anyRole = true;
-      break;
+${plan.roleOrder.map((r, k) => `    case ${csString(r)}: k = ${k}; break;`).join('\n')}
   }
+  if (k >= 0 && !roleIndexes.Contains(k)) { roleIndexes.Add(k); }
 }
+bool anyRole = roleIndexes.Count > 0;
 bool isPost = method == "POST";
 // ---- 2. shape (400, 413)
 string jsonrpc = null; int jsonrpcType = 0;
@@ -232,20 +235,22 @@ ${methodGrants(plan)}
 }
 if (status == 0 && isPost && method == "tools/call") {
   tool = name;
-  string[] allowedRoles = null;
+  // Tool → mask of the roles that may call it: a hashed switch, constant time in the catalog size.
+  string mask = null;
   switch (name) {
 ${toolSwitch(plan)}
   }
-  if (allowedRoles == null) { status = 403; code = -32003; message = "Forbidden: tool " + JsonConvert.SerializeObject(name) + " is not in the catalog"; }
+  if (mask == null) { status = 403; code = -32003; message = "Forbidden: tool " + JsonConvert.SerializeObject(name) + " is not in the catalog"; }
   else {
-    foreach (string candidate in allowedRoles) {
-      if (held.Contains(candidate)) { role = candidate; break; }
+    int best = -1;
+    foreach (int k in roleIndexes) {
+      if (${csMaskHas('mask', 'k')} && (best < 0 || k < best)) { best = k; }
     }
-    if (role == "") { status = 403; code = -32003; message = "Forbidden: no role of the caller allows tool " + JsonConvert.SerializeObject(name); }
+    if (best < 0) { status = 403; code = -32003; message = "Forbidden: no role of the caller allows tool " + JsonConvert.SerializeObject(name); }
     else if (blocked) { status = 400; code = -32602; message = "Invalid params: the arguments contain a blocked pattern"; }
     else {
-      switch (role) {
-${limitCases(plan, apiKey)}
+      switch (best) {
+${roleCases(plan, apiKey)}
       }
     }
   }
@@ -259,7 +264,7 @@ result["method"] = method;
 result["tool"] = tool;
 result["role"] = role;
 result["agent"] = agent;
-result["roles"] = new JArray(roles);
+result["roleIndexes"] = new JArray(roleIndexes);
 result["decision"] = status == 0 ? "allow" : status == 403 ? "deny" : "invalid";
 result["limitCalls"] = limitCalls;
 result["limitPeriod"] = limitPeriod;
@@ -286,25 +291,25 @@ function toolSwitch(plan: Plan): string {
   const lines: string[] = [];
   for (const group of plan.groups) {
     for (const tool of group.tools) lines.push(`    case ${csString(tool)}:`);
-    lines.push(`      allowedRoles = ${csStringArray(group.roles)};`, '      break;');
+    lines.push(`      mask = ${csString(roleMask(group.roles, plan.roleOrder))};`, '      break;');
   }
   return lines.join('\n');
 }
 
-function limitCases(plan: Plan, apiKey: string): string {
+/** Per role index: the role value and its rate limit (a counter key per role, agent and/or tool). */
+function roleCases(plan: Plan, apiKey: string): string {
   const lines: string[] = [];
-  for (const role of plan.roles) {
-    const limit = role.rateLimit;
-    if (!limit) continue;
-    const parts = [csString(`${apiKey}role|${role.value}|`)];
-    if (limit.per.includes('agent')) parts.push('agent');
-    parts.push('"|"');
-    if (limit.per.includes('tool')) parts.push('tool');
-    lines.push(
-      `        case ${csString(role.value)}:`,
-      `          limitCalls = ${limit.calls}; limitPeriod = ${limit.renewalPeriod}; limitKey = ${parts.join(' + ')};`,
-      '          break;',
-    );
-  }
-  return lines.length > 0 ? lines.join('\n') : '        // no role has a rate limit';
+  plan.roleOrder.forEach((value, k) => {
+    const limit = plan.roles.find((r) => r.value === value)!.rateLimit;
+    lines.push(`        case ${k}:`, `          role = ${csString(value)};`);
+    if (limit) {
+      const parts = [csString(`${apiKey}role|${value}|`)];
+      if (limit.per.includes('agent')) parts.push('agent');
+      parts.push('"|"');
+      if (limit.per.includes('tool')) parts.push('tool');
+      lines.push(`          limitCalls = ${limit.calls}; limitPeriod = ${limit.renewalPeriod}; limitKey = ${parts.join(' + ')};`);
+    }
+    lines.push('          break;');
+  });
+  return lines.join('\n');
 }
