@@ -1,4 +1,4 @@
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { type Diagnostic, diagnostic, hasErrors, type SourceSpan, sortDiagnostics } from '../diagnostics/index.ts';
 import { readTools } from './catalog.ts';
 import { validateAgainstSchema } from './schema.ts';
@@ -110,7 +110,7 @@ function loadCatalog(file: string, doc: SpannedDocument, raw: RawConfig, host: C
     return { tools, allowNonStandardNames };
   }
   const from = raw.catalog.from!;
-  const path = join(dirname(file), from);
+  const path = isAbsolute(from) ? from : join(dirname(file), from);
   const text = host.readFile(path);
   const fromSpan = doc.spans.get('/catalog/from')?.value ?? doc.index.span(0, 0);
   if (text === undefined) {
