@@ -1,0 +1,52 @@
+/** One recorded exchange (DESIGN §6): a request, the upstream's answer, and what the client must see. */
+export interface Exchange {
+  readonly name: string;
+  /** Milliseconds to move the virtual clock before this exchange. */
+  readonly advanceMs: number;
+  readonly request: TrafficRequest;
+  readonly backend?: BackendAnswer;
+  readonly expect: Expectation;
+  /** 1-based line in the traffic file. */
+  readonly line: number;
+}
+
+export interface TrafficRequest {
+  readonly method: string;
+  readonly path: string;
+  /** Lower-case names. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly token?: TokenSpec;
+  /** The body as text (from `body` serialised, or `bodyText` as given); absent for no body. */
+  readonly bodyText?: string;
+}
+
+export interface TokenSpec {
+  readonly claims?: Readonly<Record<string, unknown>>;
+  readonly header?: Readonly<Record<string, unknown>>;
+  readonly signWith?: 'dev' | 'foreign' | 'none';
+}
+
+export interface BackendAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly bodyText?: string;
+}
+
+export interface Expectation {
+  readonly status?: number;
+  readonly forwarded?: boolean;
+  /** Header name (any case) → exact value, true (present) or false (absent). */
+  readonly headers?: Readonly<Record<string, string | boolean>>;
+  /** Deep subset of the response body parsed as JSON. */
+  readonly body?: unknown;
+  readonly jsonrpcErrorCode?: number;
+}
+
+/** What came back for one exchange, to check an expectation against. */
+export interface Observed {
+  readonly status: number;
+  readonly forwarded: boolean;
+  /** Lower-case names. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly bodyText: string;
+}
