@@ -1,3 +1,5 @@
+import type { TokenRequest } from '../runtime/identity/mint.ts';
+
 /** One recorded exchange (DESIGN §6): a request, the upstream's answer, and what the client must see. */
 export interface Exchange {
   readonly name: string;
@@ -20,11 +22,8 @@ export interface TrafficRequest {
   readonly bodyText?: string;
 }
 
-export interface TokenSpec {
-  readonly claims?: Readonly<Record<string, unknown>>;
-  readonly header?: Readonly<Record<string, unknown>>;
-  readonly signWith?: 'dev' | 'foreign' | 'none';
-}
+/** `request.token`: what the local identity provider mints for the exchange. */
+export type TokenSpec = TokenRequest;
 
 export interface BackendAnswer {
   readonly status: number;
