@@ -1,13 +1,17 @@
 import type { Command } from 'commander';
+import { register as registerCompile } from './compile.ts';
 import { register as registerExpr } from './expr.ts';
 import type { CliIo } from './io.ts';
+import { register as registerMatrix } from './matrix.ts';
 import { register as registerPolicy } from './policy.ts';
+import { register as registerToken } from './token.ts';
+import { register as registerValidate } from './validate.ts';
 
 /** Signature of every command module's `register` function. */
 export type Register = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
 
 /** One module per command (or command group), in the order `--help` lists them. */
-const commands: Register[] = [registerPolicy, registerExpr];
+const commands: Register[] = [registerValidate, registerCompile, registerMatrix, registerPolicy, registerExpr, registerToken];
 
 export function registerCommands(program: Command, io: CliIo, setExit: (code: number) => void): void {
   for (const register of commands) register(program, io, setExit);

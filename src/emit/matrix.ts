@@ -41,7 +41,8 @@ export function accessMatrixMarkdown(matrix: AccessMatrix): string {
   const decision = new Map(matrix.decisions.map((d) => [`${d.role}\u0000${d.tool}`, d]));
   const byRole = Map.groupBy(matrix.decisions, (d) => d.role);
   for (const tool of matrix.tools) {
-    const row = [`\`${cell(tool.name)}\``, tool.annotations.readOnlyHint ? 'yes' : 'no', tool.annotations.destructiveHint ? 'yes' : 'no'];
+    // MCP: destructiveHint is meaningful only when readOnlyHint is false.
+    const row = [`\`${cell(tool.name)}\``, tool.annotations.readOnlyHint ? 'yes' : 'no', tool.annotations.readOnlyHint ? 'n/a' : tool.annotations.destructiveHint ? 'yes' : 'no'];
     for (const role of matrix.roles) {
       const d = decision.get(`${role.value}\u0000${tool.name}`)!;
       row.push(d.allowed ? '✅' : d.rule === 'default' ? '·' : '❌');
