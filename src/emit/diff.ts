@@ -1,4 +1,4 @@
-import { type AccessMatrix, cell } from './matrix.ts';
+import { type AccessMatrix, cell, decisionView } from './matrix.ts';
 
 export interface MatrixChange {
   readonly kind: 'granted' | 'revoked' | 'role-added' | 'role-removed' | 'tool-added' | 'tool-removed' | 'methods-changed' | 'limit-changed' | 'reason-changed';
@@ -18,16 +18,17 @@ export function diffMatrices(before: AccessMatrix, after: AccessMatrix): MatrixC
   for (const r of [...newRoles].filter((r) => !oldRoles.has(r))) changes.push({ kind: 'role-added', role: r });
   for (const t of [...oldTools].filter((t) => !newTools.has(t))) changes.push({ kind: 'tool-removed', tool: t });
   for (const t of [...newTools].filter((t) => !oldTools.has(t))) changes.push({ kind: 'tool-added', tool: t });
+  const views = (m: AccessMatrix) => m.roles.flatMap((r) => m.tools.map((t) => decisionView(m, r, t.name)));
   const key = (role: string, tool: string) => `${role}\u0000${tool}`;
-  const oldDecisions = new Map(before.decisions.map((d) => [key(d.role, d.tool), d]));
-  for (const d of after.decisions) {
+  const oldDecisions = new Map(views(before).map((d) => [key(d.role, d.tool), d]));
+  for (const d of views(after)) {
     const old = oldDecisions.get(key(d.role, d.tool));
     const wasAllowed = old?.allowed ?? false;
     if (d.allowed && !wasAllowed) changes.push({ kind: 'granted', role: d.role, tool: d.tool, after: d.reason, ...(old ? { before: old.reason } : {}) });
     else if (!d.allowed && wasAllowed) changes.push({ kind: 'revoked', role: d.role, tool: d.tool, before: old!.reason, after: d.reason });
     else if (old && d.allowed && old.reason !== d.reason) changes.push({ kind: 'reason-changed', role: d.role, tool: d.tool, before: old.reason, after: d.reason });
   }
-  for (const d of before.decisions) {
+  for (const d of views(before)) {
     if (d.allowed && !newRoles.has(d.role)) changes.push({ kind: 'revoked', role: d.role, tool: d.tool, before: d.reason, after: 'role removed' });
     else if (d.allowed && !newTools.has(d.tool)) changes.push({ kind: 'revoked', role: d.role, tool: d.tool, before: d.reason, after: 'tool removed from the catalog' });
   }

@@ -1,12 +1,33 @@
 import type { Plan } from '../plan/types.ts';
+import { describeRule } from '../plan/build.ts';
 
-/** The access matrix as data: every (role, tool) decision with its reason, sorted. */
+/**
+ * The access matrix as data. Every (role, tool) pair has an entry in `decisions`: the label of
+ * the rule that decided (`allow[i]` allows; `deny[i]` or `default` denies). Each role's rules are
+ * described once in `rules`, which keeps the file proportional to roles × tools, not to the
+ * length of the explanations.
+ */
 export interface AccessMatrix {
   readonly api: string;
-  readonly roles: readonly { readonly value: string; readonly id: string; readonly methods: readonly string[]; readonly rateLimit: string | null }[];
+  readonly roles: readonly {
+    readonly value: string;
+    readonly id: string;
+    readonly methods: readonly string[];
+    readonly rateLimit: string | null;
+    readonly rules: Readonly<Record<string, string>>;
+  }[];
   readonly tools: readonly { readonly name: string; readonly annotations: Readonly<Record<string, boolean>> }[];
-  readonly decisions: readonly { readonly role: string; readonly tool: string; readonly allowed: boolean; readonly rule: string; readonly reason: string }[];
+  readonly decisions: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly limits: readonly string[];
+}
+
+/** One decision in words. */
+export interface DecisionView {
+  readonly role: string;
+  readonly tool: string;
+  readonly allowed: boolean;
+  readonly rule: string;
+  readonly reason: string;
 }
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -17,15 +38,43 @@ export function describeLimit(limit: { calls: number; renewalPeriod: number; per
 }
 
 export function accessMatrix(plan: Plan): AccessMatrix {
-  const roles = [...plan.roles].sort((a, b) => byText(a.value, b.value));
+  const roles = [...plan.config.roles].sort((a, b) => byText(a.value, b.value));
+  const planRoles = new Map(plan.roles.map((r) => [r.value, r]));
   const tools = [...plan.tools].sort((a, b) => byText(a.name, b.name));
   return {
     api: plan.config.api.name,
-    roles: roles.map((r) => ({ value: r.value, id: r.id, methods: [...r.methods].sort(byText), rateLimit: describeLimit(r.rateLimit) })),
+    roles: roles.map((r) => {
+      const p = planRoles.get(r.value)!;
+      return { value: r.value, id: p.id, methods: [...p.methods].sort(byText), rateLimit: describeLimit(r.rateLimit), rules: Object.fromEntries([...r.allow, ...r.deny].map((rule) => [rule.label, describeRule(rule) || `methods ${rule.methods?.map((m) => m.text).join(', ')}`])) };
+    }),
     tools: tools.map((t) => ({ name: t.name, annotations: { ...t.annotations } })),
-    decisions: roles.flatMap((r) => tools.map((t) => ({ role: r.value, tool: t.name, ...plan.decisions[r.value]![t.name]! }))),
+    decisions: decisionTable(plan, roles.map((r) => r.value), tools.map((t) => t.name)),
     limits: plan.config.limits.map((l) => `${l.calls} calls / ${l.renewalPeriod} s per agent`),
   };
+}
+
+/** role → tool → rule label, built with plain loops (200k pairs for 2,000 tools × 100 roles). */
+function decisionTable(plan: Plan, roles: readonly string[], tools: readonly string[]): Record<string, Record<string, string>> {
+  const table: Record<string, Record<string, string>> = {};
+  for (const role of roles) {
+    const source = plan.decisions[role]!;
+    const row: Record<string, string> = {};
+    for (const tool of tools) row[tool] = source[tool]!.rule;
+    table[role] = row;
+  }
+  return table;
+}
+
+export function isAllowed(rule: string): boolean {
+  return rule.startsWith('allow');
+}
+
+/** The decision of `role` for `tool`, in words (what the matrix and the diff print). */
+export function decisionView(matrix: AccessMatrix, role: AccessMatrix['roles'][number], tool: string): DecisionView {
+  const rule = matrix.decisions[role.value]?.[tool] ?? 'default';
+  const allowed = isAllowed(rule);
+  const reason = rule === 'default' ? 'no allow rule matches (default deny)' : `${allowed ? 'allowed' : 'denied'} by ${rule} (${role.rules[rule] ?? ''})`;
+  return { role: role.value, tool, allowed, rule, reason };
 }
 
 /** Escapes text for a Markdown table cell. */
@@ -33,29 +82,32 @@ export function cell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/`/g, '\\`').replace(/[\r\n]+/g, ' ').replace(/</g, '&lt;');
 }
 
-/** `access-matrix.md`: the table a security reviewer reads, then the reason for every cell. */
+const mark = (rule: string) => (isAllowed(rule) ? '✅' : rule === 'default' ? '·' : '❌');
+
+/** `access-matrix.md`: the table a security reviewer reads, then each role's grants and explicit denials. */
 export function accessMatrixMarkdown(matrix: AccessMatrix): string {
+  // Tool names and reasons repeat across roles (70,000 lines for 2,000 tools × 100 roles): escape each once.
+  const escaped = new Map<string, string>();
+  const esc = (text: string) => {
+    let e = escaped.get(text);
+    if (e === undefined) escaped.set(text, (e = cell(text)));
+    return e;
+  };
   const lines = [`# Access matrix: ${cell(matrix.api)}`, '', 'Generated by mcp-apim from the config; do not edit. ✅ allowed, ❌ denied by a rule, · not allowed (default deny).', ''];
   const header = ['Tool', 'read-only', 'destructive', ...matrix.roles.map((r) => `\`${cell(r.value)}\``)];
   lines.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`);
-  const decision = new Map(matrix.decisions.map((d) => [`${d.role}\u0000${d.tool}`, d]));
-  const byRole = Map.groupBy(matrix.decisions, (d) => d.role);
   for (const tool of matrix.tools) {
     // MCP: destructiveHint is meaningful only when readOnlyHint is false.
-    const row = [`\`${cell(tool.name)}\``, tool.annotations.readOnlyHint ? 'yes' : 'no', tool.annotations.readOnlyHint ? 'n/a' : tool.annotations.destructiveHint ? 'yes' : 'no'];
-    for (const role of matrix.roles) {
-      const d = decision.get(`${role.value}\u0000${tool.name}`)!;
-      row.push(d.allowed ? '✅' : d.rule === 'default' ? '·' : '❌');
-    }
+    const row = [`\`${esc(tool.name)}\``, tool.annotations.readOnlyHint ? 'yes' : 'no', tool.annotations.readOnlyHint ? 'n/a' : tool.annotations.destructiveHint ? 'yes' : 'no'];
+    for (const role of matrix.roles) row.push(mark(matrix.decisions[role.value]![tool.name]!));
     lines.push(`| ${row.join(' | ')} |`);
   }
   lines.push('', '## Roles', '');
   for (const role of matrix.roles) {
     lines.push(`### \`${cell(role.value)}\``, '', `- app role id: \`${role.id}\``, `- rate limit: ${role.rateLimit ?? 'none'}`, `- methods beyond tools: ${role.methods.length > 0 ? role.methods.map((m) => `\`${cell(m)}\``).join(', ') : 'none'}`, '');
-    for (const d of byRole.get(role.value) ?? []) {
-      lines.push(`- ${d.allowed ? '✅' : d.rule === 'default' ? '·' : '❌'} \`${cell(d.tool)}\`: ${cell(d.reason)}`);
-    }
-    lines.push('');
+    const decided = matrix.tools.map((t) => decisionView(matrix, role, t.name)).filter((d) => d.rule !== 'default');
+    for (const d of decided) lines.push(`- ${mark(d.rule)} \`${esc(d.tool)}\`: ${esc(d.reason)}`);
+    lines.push(`- every other tool: not allowed (default deny)`, '');
   }
   lines.push('## Limits for every agent', '', ...(matrix.limits.length > 0 ? matrix.limits.map((l) => `- ${l}`) : ['- none']), '');
   return lines.join('\n');

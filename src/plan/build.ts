@@ -23,7 +23,8 @@ export function buildPlan(config: Config): { plan: Plan; diagnostics: Diagnostic
   const decisions: Record<string, Record<string, Decision>> = {};
   for (const role of config.roles) {
     const row: Record<string, Decision> = {};
-    for (const name of names) row[name] = decide(role, name, effective.get(name)!, globs);
+    const shared = new Decisions(new Map([...role.allow, ...role.deny].map((r) => [r, describeRule(r)])));
+    for (const name of names) row[name] = decide(role, name, effective.get(name)!, globs, shared);
     decisions[role.value] = row;
     checkRole(role, row, names, effective, globs, diagnostics);
   }
@@ -73,7 +74,8 @@ export function ruleMatches(rule: Rule, name: string, annotations: EffectiveAnno
   return true;
 }
 
-function describeRule(rule: Rule): string {
+/** A rule in words, e.g. "tools inventory.*; annotations readOnlyHint: true". */
+export function describeRule(rule: Rule): string {
   const parts: string[] = [];
   if (rule.tools) parts.push(`tools ${rule.tools.map((p) => p.text).join(', ')}`);
   if (rule.annotations) parts.push(`annotations ${Object.entries(rule.annotations).map(([k, v]) => `${k}: ${v}`).join(', ')}`);
@@ -81,13 +83,38 @@ function describeRule(rule: Rule): string {
 }
 
 /** Deny beats allow within a role; no matching allow means default deny. */
-function decide(role: RoleConfig, name: string, annotations: EffectiveAnnotations, globs: GlobCache): Decision {
+const DEFAULT_DENY: Decision = { allowed: false, rule: 'default', reason: 'no allow rule matches (default deny)' };
+
+/**
+ * A decision depends only on which allow and deny rules matched, so each distinct outcome is one
+ * shared object: a plan of 2,000 tools × 100 roles holds a few hundred, not 200,000.
+ */
+class Decisions {
+  readonly #cache = new Map<string, Decision>();
+  readonly #described: Map<Rule, string>;
+
+  constructor(described: Map<Rule, string>) {
+    this.#described = described;
+  }
+
+  of(allow: Rule | undefined, deny: Rule | undefined): Decision {
+    if (!allow && !deny) return DEFAULT_DENY;
+    const key = `${allow?.label ?? ''}|${deny?.label ?? ''}`;
+    let d = this.#cache.get(key);
+    if (!d) {
+      const why = (r: Rule) => `${r.label} (${this.#described.get(r)})`;
+      if (deny) d = { allowed: false, rule: deny.label, reason: `denied by ${why(deny)}${allow ? `, which overrides ${allow.label}` : ''}` };
+      else d = { allowed: true, rule: allow!.label, reason: `allowed by ${why(allow!)}` };
+      this.#cache.set(key, d);
+    }
+    return d;
+  }
+}
+
+function decide(role: RoleConfig, name: string, annotations: EffectiveAnnotations, globs: GlobCache, decisions: Decisions): Decision {
   const allow = role.allow.find((r) => ruleMatches(r, name, annotations, globs));
   const deny = role.deny.find((r) => ruleMatches(r, name, annotations, globs));
-  if (deny && allow) return { allowed: false, rule: deny.label, reason: `denied by ${deny.label} (${describeRule(deny)}), which overrides ${allow.label}` };
-  if (deny) return { allowed: false, rule: deny.label, reason: `denied by ${deny.label} (${describeRule(deny)})` };
-  if (allow) return { allowed: true, rule: allow.label, reason: `allowed by ${allow.label} (${describeRule(allow)})` };
-  return { allowed: false, rule: 'default', reason: 'no allow rule matches (default deny)' };
+  return decisions.of(allow, deny);
 }
 
 function checkPatterns(config: Config, names: readonly string[], globs: GlobCache, diagnostics: Diagnostic[]): void {

@@ -90,8 +90,11 @@ describe('mcp-apim validate, matrix, diff', () => {
     assert.equal(r.code, 0);
     assert.match(r.stdout, /\| `database\.drop_table` \| no \| yes \| ✅ \| · \| · \|/);
     assert.match(r.stdout, /❌ `database\.export_table`: denied by deny\[0\]/);
-    const json = JSON.parse((await runCli(['matrix', example, '--json'])).stdout) as { decisions: unknown[] };
-    assert.equal(json.decisions.length, 3 * 16);
+    const json = JSON.parse((await runCli(['matrix', example, '--json'])).stdout) as { decisions: Record<string, Record<string, string>>; roles: { value: string; rules: Record<string, string> }[] };
+    assert.equal(Object.values(json.decisions).flatMap((row) => Object.keys(row)).length, 3 * 16, 'every (role, tool) pair has a decision');
+    assert.equal(json.decisions['MCP.Tools.Read']!['database.export_table'], 'deny[0]');
+    assert.equal(json.decisions['MCP.Tools.Read']!['database.drop_table'], 'default');
+    assert.equal(json.roles.find((r) => r.value === 'MCP.Tools.Read')!.rules['allow[0]'], 'annotations readOnlyHint: true');
   });
 
   it('diff: exit 0 without changes, 1 with the grants and revocations listed', async () => {
