@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { loadConfig } from '../src/config/load.ts';
 import { compileConfig } from '../src/emit/compile.ts';
 import { apiPolicy } from '../src/emit/policy/api-policy.ts';
+import { toolsListPolicy } from '../src/emit/policy/tools-list.ts';
 import { largeConfig } from './generate.ts';
 
 function time<T>(fn: () => T): { ms: number; value: T } {
@@ -50,8 +51,10 @@ export default async function run(): Promise<Record<string, unknown>> {
         }
       });
       const errors = inProcess.value.diagnostics.filter((d) => d.severity === 'error');
-      // With a size error compile writes nothing; then measure the policy the plan produces.
-      const policyBytes = errors.length === 0 ? statSync(join(out, 'policies/api.xml')).size : Buffer.byteLength(apiPolicy(inProcess.value.plan!), 'utf8');
+      // With a size error compile writes nothing; then measure the policies the plan produces.
+      const size = (file: string, make: () => string) => (errors.length === 0 ? statSync(join(out, file)).size : Buffer.byteLength(make(), 'utf8'));
+      const policyBytes = size('policies/api.xml', () => apiPolicy(inProcess.value.plan!));
+      const toolsListBytes = size('policies/tools-list.xml', () => toolsListPolicy(inProcess.value.plan!));
       const row = {
         case: `${tools} tools x ${roles} roles`,
         cliMs: Math.round(cli.ms),
@@ -61,11 +64,13 @@ export default async function run(): Promise<Record<string, unknown>> {
         microsecondsPerToolRole: +((inProcess.ms * 1000) / (tools * roles)).toFixed(3),
         policyBytes,
         policyKiB: +(policyBytes / 1024).toFixed(1),
+        toolsListBytes,
+        toolsListKiB: +(toolsListBytes / 1024).toFixed(1),
         groups: inProcess.value.plan?.groups.length,
         errors: errors.map((e) => `${e.code} ${e.message}`),
       };
       results.push(row);
-      console.log(`compile ${row.case}: CLI ${row.cliMs} ms end to end, in process ${row.inProcessMs} ms (${row.ratioToBaseline}x YAML parse of the same file; ${row.microsecondsPerToolRole} µs per tool×role), policy ${row.policyKiB} KiB, ${row.groups} tool groups${errors.length ? `; ${errors.length} error(s): ${row.errors.join('; ')}` : ''}`);
+      console.log(`compile ${row.case}: CLI ${row.cliMs} ms end to end, in process ${row.inProcessMs} ms (${row.ratioToBaseline}x YAML parse of the same file; ${row.microsecondsPerToolRole} µs per tool×role), api.xml ${row.policyKiB} KiB, tools-list.xml ${row.toolsListKiB} KiB (limit 256 KiB each), ${row.groups} tool groups${errors.length ? `; ${errors.length} error(s): ${row.errors.join('; ')}` : ''}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
