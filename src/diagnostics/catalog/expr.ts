@@ -24,4 +24,5 @@ export const exprCodes = {
   MA5020: { severity: 'error', summary: 'A return statement in a policy expression block must return a value.' },
   MA5021: { severity: 'error', summary: 'An implicitly typed local variable needs an initializer that has a type.' },
   MA5022: { severity: 'error', summary: 'A method is invoked without a target; policy expressions have no methods of their own.' },
+  MA5023: { severity: 'error', summary: 'A throw statement without an expression is used outside a catch clause.' },
 } as const satisfies CatalogPart;
