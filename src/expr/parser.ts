@@ -223,7 +223,7 @@ export class Parser {
     return left;
   }
 
-  private isShiftAssign(): boolean {
+  isShiftAssign(): boolean {
     return this.is('>') && this.is('>=', 1) && this.peek(1).start === this.peek().end;
   }
 
@@ -250,6 +250,7 @@ export class Parser {
     for (;;) {
       const t = this.peek();
       let op = t.kind === 'punct' || t.kind === 'keyword' ? t.text : '';
+      if (op === '>' && this.isShiftAssign()) return left;
       if (op === '>' && this.isShiftRight()) op = '>>';
       const prec = BINARY_PRECEDENCE[op];
       if (prec === undefined || prec < minPrec || (t.kind === 'keyword' && op !== 'is' && op !== 'as')) return left;
@@ -277,7 +278,7 @@ export class Parser {
       const constant = this.parseUnary();
       return { kind: 'is', operand, constant, start: operand.start, end: constant.end };
     }
-    if (this.is('var')) this.unsupported("The 'var' pattern", t.start, t.end);
+    if (this.isIdent(0, 'var') && this.isIdent(1)) this.unsupported("The 'var' pattern", t.start, t.end);
     const type = this.parseType({ allowNullable: false });
     if (this.peek().kind === 'ident' && !this.isContextualBinary()) {
       const d = this.next();
