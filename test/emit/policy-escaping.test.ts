@@ -7,6 +7,8 @@ import { csString } from '../../src/emit/policy/csharp.ts';
 import { rolesOfMask } from '../../src/emit/policy/role-mask.ts';
 import { toolsListPolicy } from '../../src/emit/policy/tools-list.ts';
 import { buildPlan } from '../../src/plan/build.ts';
+import { parsePolicy } from '../../src/policy/parse.ts';
+import { walk } from '../../src/policy/tree.ts';
 import { load } from '../support/config.ts';
 
 /** Decodes a C# regular string literal (the escapes csString writes). */
@@ -16,6 +18,13 @@ function decodeCs(literal: string): string {
 }
 
 const LITERAL = /"(?:[^"\\\n]|\\.)*"/g;
+
+/** The element and attribute names of a parsed policy, in document order (must parse). */
+function skeleton(xml: string): string[] {
+  const r = parsePolicy('p.xml', xml);
+  assert.ok(r.document, `the compiled policy parses: ${JSON.stringify(r.diagnostics)}`);
+  return r.document.roots.flatMap((root) => [...walk(root)].map((e) => `${e.name}(${e.attributes.map((a) => `${a.name}:${a.value.kind}`).join(',')})`));
+}
 
 /** Reads the tool → roles table back out of the classifier's `switch (name)` and its role masks. */
 function readDecisionTable(xml: string, roleOrder: readonly string[]): Map<string, string[]> {
@@ -67,6 +76,21 @@ describe('policy emission under hostile names (property)', () => {
           const { plan } = buildPlan(loaded.config);
           const xml = apiPolicy(plan);
           const listXml = toolsListPolicy(plan);
+
+          // The output parses, and its element/attribute skeleton is that of the same config with
+          // benign names: no name or description can add, remove or reshape a policy element.
+          const benign = structuredClone(config);
+          const rename = new Map(names.map((n, i) => [n, `tool${i}`]));
+          benign.api.displayName = 'd';
+          benign.security.blockPatterns = ['p'];
+          benign.catalog.tools = benign.catalog.tools.map((t) => ({ ...t, name: rename.get(t.name)!, description: 'd' }));
+          for (const role of Object.values(benign.roles)) {
+            role.description = 'd';
+            role.allow = role.allow.map((rule) => ({ tools: rule.tools.map((n) => rename.get(n)!) }));
+          }
+          const { plan: benignPlan } = buildPlan(load(stringify(benign)).config!);
+          assert.deepEqual(skeleton(xml), skeleton(apiPolicy(benignPlan)));
+          assert.deepEqual(skeleton(listXml), skeleton(toolsListPolicy(benignPlan)));
 
           // No named-value reference can be formed, and no raw hostile text survives.
           assert.ok(!xml.includes('{{') && !listXml.includes('{{'), 'a policy contains "{{"');
