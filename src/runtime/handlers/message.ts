@@ -1,0 +1,86 @@
+import { childElements } from '../../policy/tree.ts';
+import type { Handler, StepContext, StepOutcome } from '../types.ts';
+import { attributeValue, attrText, intOf, textOf } from '../values.ts';
+
+/** Headers APIM sends as repeated header lines instead of one comma-joined value (set-header docs). */
+const REPEATED = new Set(['user-agent', 'www-authenticate', 'proxy-authenticate', 'cookie', 'set-cookie', 'warning', 'date', 'expires', 'if-modified-since', 'if-unmodified-since', 'last-modified', 'retry-after']);
+
+function headersOf(ctx: StepContext) {
+  return ctx.target === 'request' ? ctx.state.request.headers : ctx.state.response.headers;
+}
+
+export const setHeader: Handler = {
+  name: 'set-header',
+  run(element, ctx) {
+    const name = attrText(element, 'name', ctx);
+    if (!name) return 'continue';
+    const key = name.toLowerCase();
+    const action = (attrText(element, 'exists-action', ctx, 'override') ?? 'override').toLowerCase();
+    const headers = headersOf(ctx);
+    if (action === 'delete') {
+      headers.delete(key);
+      ctx.trace('set-header', `${name} deleted`);
+      return 'continue';
+    }
+    const values = childElements(element)
+      .filter((c) => c.name === 'value')
+      .map((v) => (v.children[0]?.kind === 'text' ? textOf(v.children[0].value, ctx) : ''));
+    const existing = headers.get(key);
+    if (action === 'skip' && existing) return 'continue';
+    const joined = REPEATED.has(key) ? values : [values.join(',')];
+    headers.set(key, action === 'append' && existing ? [...existing, ...joined] : joined);
+    ctx.trace('set-header', `${name}: ${joined.join(' | ')}`);
+    return 'continue';
+  },
+};
+
+export const setStatus: Handler = {
+  name: 'set-status',
+  run(element, ctx) {
+    const code = attributeValue(element, 'code');
+    if (code) ctx.state.response.status = intOf(code, ctx);
+    ctx.state.response.reason = attrText(element, 'reason', ctx, ctx.state.response.reason) ?? '';
+    ctx.trace('set-status', `${ctx.state.response.status} ${ctx.state.response.reason}`);
+    return 'continue';
+  },
+};
+
+export const setBody: Handler = {
+  name: 'set-body',
+  run(element, ctx) {
+    const content = element.children.find((c) => c.kind !== 'comment');
+    let body = '';
+    if (content?.kind === 'text') body = textOf(content.value, ctx);
+    else if (content?.kind === 'raw') body = content.text;
+    if (ctx.target === 'request') {
+      ctx.state.request.body = body;
+      ctx.state.request.bodyConsumed = false;
+    } else ctx.state.response.body = body;
+    ctx.trace('set-body', `${body.length} characters`);
+    return 'continue';
+  },
+};
+
+/** `return-response`: a new response (200 OK, no body unless the children set one) ends the pipeline. */
+export const returnResponse: Handler = {
+  name: 'return-response',
+  async run(element, ctx): Promise<StepOutcome> {
+    ctx.state.response = { status: 200, reason: 'OK', headers: new Map(), body: '' };
+    await ctx.runSteps(childElements(element));
+    ctx.trace('return-response', `${ctx.state.response.status}`);
+    return 'return';
+  },
+};
+
+/** `forward-request`: sends the request as the policies left it (body included) to the backend port. */
+export const forwardRequest: Handler = {
+  name: 'forward-request',
+  async run(_element, ctx): Promise<StepOutcome> {
+    const { request } = ctx.state;
+    const answer = await ctx.ports.backend({ method: request.method, url: request.url, headers: new Map(request.headers), body: request.bodyConsumed ? '' : request.body });
+    ctx.state.forwarded = true;
+    ctx.state.response = { status: answer.status, reason: answer.reason ?? '', headers: new Map(answer.headers), body: answer.body };
+    ctx.trace('forward-request', `${request.method} ${request.url} → ${answer.status}`);
+    return 'continue';
+  },
+};

@@ -1,0 +1,122 @@
+import { fileSpan } from '../diagnostics/index.ts';
+import type { PolicyElement } from '../policy/tree.ts';
+import { internalError } from './gateway-errors.ts';
+import { handlers } from './handlers/index.ts';
+import type { EffectivePolicy, Scope, Section } from './scopes.ts';
+import { ExpressionFailure, type GatewayRequest, type GatewayResponse, PolicyFailure, type Ports, type RequestState, type StepContext, type StepOutcome } from './types.ts';
+import { UnsupportedExpression } from './values.ts';
+
+/**
+ * The emulator met something it cannot run faithfully (an element without a handler, an
+ * expression outside the supported subset). It is never turned into a made-up response.
+ */
+export class UnsupportedFeature extends Error {
+  readonly element: PolicyElement | undefined;
+  constructor(message: string, element?: PolicyElement) {
+    super(message);
+    this.element = element;
+  }
+}
+
+/** APIM's global default policy: `<backend><forward-request /></backend>`. */
+const IMPLICIT_FORWARD: PolicyElement = { kind: 'element', name: 'forward-request', nameSpan: fileSpan('(global default policy)'), span: fileSpan('(global default policy)'), attributes: [], children: [] };
+
+interface Position {
+  scope: Scope;
+  section: Section;
+  path: string;
+}
+
+/**
+ * Runs one request through an effective policy (DESIGN §5): inbound → backend → outbound, and
+ * `on-error` when any step fails, with `context.LastError` filled. Pure apart from the ports.
+ */
+export async function handle(policy: EffectivePolicy, request: GatewayRequest, ports: Ports): Promise<GatewayResponse> {
+  const state: RequestState = {
+    requestId: ports.newId(),
+    startedAt: ports.now(),
+    originalUrl: request.url,
+    request: { method: request.method, url: request.url, headers: new Map([...request.headers].map(([k, v]) => [k, [...v]])), body: request.body, bodyConsumed: false, ipAddress: request.ipAddress ?? '127.0.0.1' },
+    response: { status: 200, reason: 'OK', headers: new Map(), body: '' },
+    variables: new Map(),
+    lastError: undefined,
+    forwarded: false,
+    deferred: [],
+    trace: [],
+  };
+  const where: Position = { scope: 'api', section: 'inbound', path: '' };
+
+  const run = async (steps: readonly { element: PolicyElement; scope: Scope }[], section: Section, target: 'request' | 'response'): Promise<StepOutcome> => {
+    for (const step of steps) {
+      where.scope = step.scope;
+      where.section = section;
+      where.path = step.element.name;
+      const outcome = await runElement(step.element, step.scope, section, target);
+      if (outcome === 'return') return 'return';
+    }
+    return 'continue';
+  };
+
+  const runElement = async (element: PolicyElement, scope: Scope, section: Section, target: 'request' | 'response'): Promise<StepOutcome> => {
+    const handler = handlers.get(element.name);
+    if (!handler) throw new UnsupportedFeature(`the emulator has no handler for <${element.name}>`, element);
+    const ctx: StepContext = {
+      state,
+      ports,
+      scope,
+      section,
+      target,
+      runSteps: async (children) => {
+        for (const child of children) {
+          if ((await runElement(child, scope, section, element.name === 'return-response' ? 'response' : target)) === 'return') return 'return';
+        }
+        return 'continue';
+      },
+      trace: (policy, message) => state.trace.push({ scope, section, policy, message }),
+    };
+    try {
+      return await handler.run(element, ctx);
+    } catch (error) {
+      if (error instanceof UnsupportedExpression) throw new UnsupportedFeature(error.message, element);
+      throw error;
+    }
+  };
+
+  try {
+    let outcome = await run(policy.inbound, 'inbound', 'request');
+    if (outcome !== 'return') {
+      // APIM's global default policy forwards the request when no scope defines a backend section.
+      outcome = policy.backend.length > 0 ? await run(policy.backend, 'backend', 'request') : await runElement(IMPLICIT_FORWARD, 'global', 'backend', 'request');
+    }
+    if (outcome !== 'return' && state.forwarded) await run(policy.outbound, 'outbound', 'response');
+  } catch (error) {
+    if (error instanceof UnsupportedFeature) throw error;
+    const failure = toFailure(error);
+    state.lastError = { source: failure.source, reason: failure.reason, message: failure.message, scope: where.scope, section: where.section, path: where.path, policyId: '' };
+    state.trace.push({ scope: where.scope, section: where.section, policy: failure.source, message: `${failure.reason}: ${failure.message}` });
+    const prepared = failure.response ?? internalError(state.requestId);
+    state.response = { status: prepared.status, reason: 'reason' in prepared && typeof prepared.reason === 'string' ? prepared.reason : reasonPhrase(prepared.status), headers: new Map(Object.entries(prepared.headers).map(([k, v]) => [k.toLowerCase(), [v]])), body: prepared.body };
+    try {
+      await run(policy['on-error'], 'on-error', 'response');
+    } catch (inner) {
+      if (inner instanceof UnsupportedFeature) throw inner;
+      const e = internalError(state.requestId);
+      state.response = { status: e.status, reason: 'Internal Server Error', headers: new Map(Object.entries(e.headers).map(([k, v]) => [k, [v]])), body: e.body };
+      state.trace.push({ scope: where.scope, section: 'on-error', policy: 'on-error', message: `failed again: ${(inner as Error).message}` });
+    }
+  }
+  for (const increment of state.deferred) increment();
+  return { status: state.response.status, reason: state.response.reason, headers: state.response.headers, body: state.response.body, forwarded: state.forwarded, trace: state.trace };
+}
+
+function toFailure(error: unknown): PolicyFailure {
+  if (error instanceof PolicyFailure) return error;
+  if (error instanceof ExpressionFailure) return new PolicyFailure('expression', 'ExpressionValueEvaluationFailure', `${error.netType}: ${error.message}`);
+  return new PolicyFailure('gateway', 'InternalError', error instanceof Error ? error.message : String(error));
+}
+
+const REASONS: Record<number, string> = { 200: 'OK', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 413: 'Payload Too Large', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway' };
+
+export function reasonPhrase(status: number): string {
+  return REASONS[status] ?? '';
+}

@@ -1,0 +1,147 @@
+import type { CompileResult, CompiledExpression, ExpressionSource } from '../expr/api.ts';
+import type { PolicyElement } from '../policy/tree.ts';
+import type { Scope, Section } from './scopes.ts';
+import type { FixedWindowCounters } from './stores/fixed-window.ts';
+import type { SlidingWindowCounters } from './stores/sliding-window.ts';
+
+/** Header names are case-insensitive: stored by lower-case name, each with its values. */
+export type Headers = Map<string, string[]>;
+
+export function headersFrom(record: Readonly<Record<string, string | readonly string[]>>): Headers {
+  const h: Headers = new Map();
+  for (const [k, v] of Object.entries(record)) h.set(k.toLowerCase(), typeof v === 'string' ? [v] : [...v]);
+  return h;
+}
+
+export interface GatewayRequest {
+  readonly method: string;
+  /** Absolute URL the client called (scheme, host, path and query). */
+  readonly url: string;
+  readonly headers: Headers;
+  readonly body?: string;
+  readonly ipAddress?: string;
+}
+
+export interface GatewayResponse {
+  readonly status: number;
+  readonly reason: string;
+  readonly headers: Headers;
+  readonly body: string;
+  /** Whether the request reached the backend. */
+  readonly forwarded: boolean;
+  readonly trace: readonly TraceEntry[];
+}
+
+/** What the backend port answers (recorded traffic or a live upstream). */
+export interface BackendResponse {
+  readonly status: number;
+  readonly reason?: string;
+  readonly headers: Headers;
+  readonly body: string;
+}
+
+export interface BackendRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Headers;
+  readonly body: string | undefined;
+}
+
+/** One line of the policy trace: which step ran, in which scope and section, and what it did. */
+export interface TraceEntry {
+  readonly scope: Scope | 'gateway';
+  readonly section: Section | 'gateway';
+  readonly policy: string;
+  readonly message: string;
+}
+
+/** `context.LastError` (reference/apim-semantics.md §3.1). */
+export interface LastError {
+  readonly source: string;
+  readonly reason: string;
+  readonly message: string;
+  readonly scope: string;
+  readonly section: string;
+  readonly path: string;
+  readonly policyId: string;
+}
+
+/**
+ * What the runtime needs from the expression engine. The adapter to src/expr implements it;
+ * the runtime itself never builds a `context` object, it hands over its request state.
+ */
+export interface ExpressionPort {
+  compile(source: ExpressionSource): CompileResult;
+  /** Evaluates; a .NET failure is thrown as an `ExpressionFailure`. */
+  evaluate(compiled: CompiledExpression, state: RequestState): unknown;
+  /** .NET `ToString()` of a value (for header values, bodies, keys). */
+  toText(value: unknown): string;
+}
+
+export class ExpressionFailure extends Error {
+  readonly netType: string;
+  constructor(netType: string, message: string) {
+    super(message);
+    this.netType = netType;
+  }
+}
+
+/** Everything outside the runtime that a request touches, injected (DESIGN §5: ports). */
+export interface Ports {
+  /** Milliseconds since the epoch: the virtual clock in tests. */
+  readonly now: () => number;
+  readonly backend: (request: BackendRequest) => Promise<BackendResponse>;
+  readonly counters: SlidingWindowCounters;
+  readonly quotas: FixedWindowCounters;
+  readonly newId: () => string;
+  readonly expressions: ExpressionPort;
+}
+
+/** The mutable state of one request as policies see and change it. */
+export interface RequestState {
+  readonly requestId: string;
+  readonly startedAt: number;
+  readonly originalUrl: string;
+  request: { method: string; url: string; headers: Headers; body: string | undefined; bodyConsumed: boolean; ipAddress: string };
+  response: { status: number; reason: string; headers: Headers; body: string };
+  readonly variables: Map<string, unknown>;
+  lastError: LastError | undefined;
+  forwarded: boolean;
+  /** rate-limit increments whose condition is an expression run when the request ends. */
+  readonly deferred: (() => void)[];
+  readonly trace: TraceEntry[];
+}
+
+/** A policy failure that APIM turns into `context.LastError` and a pre-populated response. */
+export class PolicyFailure extends Error {
+  readonly source: string;
+  readonly reason: string;
+  readonly response: { status: number; reason: string; headers: Readonly<Record<string, string>>; body: string } | undefined;
+  constructor(source: string, reason: string, message: string, response?: PolicyFailure['response']) {
+    super(message);
+    this.source = source;
+    this.reason = reason;
+    this.response = response;
+  }
+}
+
+export interface StepContext {
+  readonly state: RequestState;
+  readonly ports: Ports;
+  readonly scope: Scope;
+  readonly section: Section;
+  /** What set-header/set-body/set-status change: the request in inbound and backend, the response elsewhere and inside return-response. */
+  readonly target: 'request' | 'response';
+  /** Runs child steps (choose branches) in the same section; resolves to 'return' when one ended the pipeline. */
+  readonly runSteps: (elements: readonly PolicyElement[]) => Promise<StepOutcome>;
+  readonly trace: (policy: string, message: string) => void;
+}
+
+/** `return` ends the whole pipeline (return-response, mock-response). */
+export type StepOutcome = 'continue' | 'return';
+
+/** One module per APIM policy element. */
+export interface Handler {
+  readonly name: string;
+  run(element: PolicyElement, ctx: StepContext): StepOutcome | Promise<StepOutcome>;
+}
