@@ -94,8 +94,8 @@ export async function handle(policy: EffectivePolicy, request: GatewayRequest, p
     const failure = toFailure(error);
     state.lastError = { source: failure.source, reason: failure.reason, message: failure.message, scope: where.scope, section: where.section, path: where.path, policyId: '' };
     state.trace.push({ scope: where.scope, section: where.section, policy: failure.source, message: `${failure.reason}: ${failure.message}` });
-    const prepared = failure.response ?? internalError(state.requestId);
-    state.response = { status: prepared.status, reason: 'reason' in prepared && typeof prepared.reason === 'string' ? prepared.reason : reasonPhrase(prepared.status), headers: new Map(Object.entries(prepared.headers).map(([k, v]) => [k.toLowerCase(), [v]])), body: prepared.body };
+    const prepared: { status: number; reason?: string; headers: Readonly<Record<string, string>>; body: string } = failure.response ?? internalError(state.requestId);
+    state.response = { status: prepared.status, reason: prepared.reason ?? reasonPhrase(prepared.status), headers: new Map(Object.entries(prepared.headers).map(([k, v]) => [k.toLowerCase(), [v]])), body: prepared.body };
     try {
       await run(policy['on-error'], 'on-error', 'response');
     } catch (inner) {

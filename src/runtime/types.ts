@@ -95,6 +95,8 @@ export interface Ports {
   readonly quotas: FixedWindowCounters;
   readonly newId: () => string;
   readonly expressions: ExpressionPort;
+  /** Fetches an OpenID configuration or JWKS document (HTTP in real use; the local identity provider in tests). */
+  readonly fetchJson: (url: string) => Promise<unknown>;
 }
 
 /** The mutable state of one request as policies see and change it. */
@@ -116,7 +118,7 @@ export interface RequestState {
 export class PolicyFailure extends Error {
   readonly source: string;
   readonly reason: string;
-  readonly response: { status: number; reason: string; headers: Readonly<Record<string, string>>; body: string } | undefined;
+  readonly response: { status: number; reason?: string; headers: Readonly<Record<string, string>>; body: string } | undefined;
   constructor(source: string, reason: string, message: string, response?: PolicyFailure['response']) {
     super(message);
     this.source = source;

@@ -29,6 +29,7 @@ function ports(): Ports & { sent: BackendRequest[] } {
     counters: new SlidingWindowCounters(),
     quotas: new FixedWindowCounters(),
     newId: () => `00000000-0000-0000-0000-${String(++id).padStart(12, '0')}`,
+    fetchJson: async (url) => assert.fail(`no identity provider in these tests (${url})`),
     expressions: { compile: (source) => ({ diagnostics: [diagnostic('MA4001', `no engine for ${source.text}`)] }), evaluate: () => assert.fail('never'), toText: String },
   };
 }

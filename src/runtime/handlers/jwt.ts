@@ -1,0 +1,203 @@
+import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
+import { gatewayError } from '../gateway-errors.ts';
+import { childElements, type PolicyElement } from '../../policy/tree.ts';
+import { type Handler, PolicyFailure, type StepContext, type StepOutcome } from '../types.ts';
+import { attrText, textOf } from '../values.ts';
+
+/** A validated token, stored by output-token-variable-name (the expression library presents it as a Jwt). */
+export class ValidatedJwt {
+  readonly token: string;
+  readonly header: Readonly<Record<string, unknown>>;
+  readonly claims: Readonly<Record<string, unknown>>;
+  constructor(token: string, header: Record<string, unknown>, claims: Record<string, unknown>) {
+    this.token = token;
+    this.header = header;
+    this.claims = claims;
+  }
+}
+
+interface Rules {
+  readonly source: string;
+  readonly audiences: readonly string[];
+  readonly issuers: readonly string[];
+  readonly openIdConfigs: readonly string[];
+  readonly requireExpiration: boolean;
+  readonly requireSigned: boolean;
+  readonly clockSkewSeconds: number;
+  readonly requiredClaims: readonly { name: string; match: 'all' | 'any'; separator: string | undefined; values: readonly string[] }[];
+  readonly clientApplicationIds: readonly string[];
+}
+
+const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
+
+function texts(element: PolicyElement | undefined, child: string, ctx: StepContext): string[] {
+  if (!element) return [];
+  return childElements(element)
+    .filter((c) => c.name === child)
+    .map((c) => (c.children[0]?.kind === 'text' ? textOf(c.children[0].value, ctx) : ''));
+}
+
+function requiredClaims(element: PolicyElement, ctx: StepContext): Rules['requiredClaims'] {
+  const block = childElements(element).find((c) => c.name === 'required-claims');
+  if (!block) return [];
+  return childElements(block)
+    .filter((c) => c.name === 'claim')
+    .map((c) => ({ name: attrText(c, 'name', ctx) ?? '', match: (attrText(c, 'match', ctx, 'all') === 'any' ? 'any' : 'all') as 'all' | 'any', separator: attrText(c, 'separator', ctx), values: texts(c, 'value', ctx) }));
+}
+
+/** Reads the token from the configured place; undefined when it is absent. */
+function tokenOf(element: PolicyElement, ctx: StepContext, defaultHeader: string | undefined): string | undefined {
+  const value = attrText(element, 'token-value', ctx);
+  if (value !== undefined) return value || undefined;
+  const query = attrText(element, 'query-parameter-name', ctx);
+  if (query) return new URL(ctx.state.request.url).searchParams.get(query) ?? undefined;
+  const header = attrText(element, 'header-name', ctx, defaultHeader);
+  if (!header) return undefined;
+  const raw = ctx.state.request.headers.get(header.toLowerCase())?.join(',');
+  if (!raw) return undefined;
+  const scheme = attrText(element, 'require-scheme', ctx, header.toLowerCase() === 'authorization' ? 'Bearer' : undefined);
+  if (!scheme || header.toLowerCase() !== 'authorization') return raw.trim();
+  const m = /^(\S+)\s+(.+)$/.exec(raw.trim());
+  return m && m[1]!.toLowerCase() === scheme.toLowerCase() ? m[2]!.trim() : undefined;
+}
+
+async function keysFor(rules: Rules, ctx: StepContext): Promise<{ keys: JWK[]; issuers: string[] }> {
+  const keys: JWK[] = [];
+  const issuers: string[] = [];
+  for (const url of rules.openIdConfigs) {
+    const config = (await ctx.ports.fetchJson(url)) as { jwks_uri?: string; issuer?: string };
+    if (config.issuer) issuers.push(config.issuer);
+    if (config.jwks_uri) keys.push(...(((await ctx.ports.fetchJson(config.jwks_uri)) as { keys?: JWK[] }).keys ?? []));
+  }
+  return { keys, issuers };
+}
+
+/**
+ * Validates like APIM: the token must be present, signed by a known key (no `alg: none`, no
+ * algorithm switch), unexpired and already valid (with clock-skew), for an allowed audience and
+ * issuer, with the required claims. Each failure raises the reason APIM reports.
+ */
+async function validate(element: PolicyElement, ctx: StepContext, rules: Rules, defaultHeader: string | undefined): Promise<StepOutcome> {
+  const status = Number(attrText(element, 'failed-validation-httpcode', ctx, '401'));
+  const custom = attrText(element, 'failed-validation-error-message', ctx);
+  const fail = (reason: string, message: string, publicMessage = 'Invalid JWT.'): never => {
+    throw new PolicyFailure(rules.source, reason, message, gatewayError(status, custom ?? publicMessage));
+  };
+  const token = tokenOf(element, ctx, defaultHeader);
+  if (!token) fail('TokenNotPresent', 'JWT not present.', 'JWT not present.');
+  const parts = token!.split('.');
+  if (parts.length !== 3) fail('JwtInvalid', 'The token is not a JWS in compact form.');
+  let header: Record<string, unknown>;
+  let claims: Record<string, unknown>;
+  try {
+    header = decodeProtectedHeader(token!) as Record<string, unknown>;
+    claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw new Error('payload is not an object');
+  } catch (error) {
+    return fail('JwtInvalid', `The token cannot be read: ${(error as Error).message}`);
+  }
+  const alg = String(header.alg);
+  let discoveredIssuers: readonly string[] = [];
+  if (alg === 'none' || !parts[2]) {
+    if (rules.requireSigned) fail('TokenSignatureInvalid', 'The token is not signed. Access denied.');
+  } else {
+    if (!ASYMMETRIC.includes(alg)) fail('TokenSignatureInvalid', `The signature algorithm ${alg} is not allowed with the configured keys. Access denied.`);
+    const { keys, issuers } = await keysFor(rules, ctx);
+    const candidates = keys.filter((k) => header.kid === undefined || k.kid === header.kid);
+    if (candidates.length === 0) fail('TokenSignatureKeyNotFound', `No signing key matches kid ${JSON.stringify(header.kid)}. Access denied.`);
+    let verified = false;
+    for (const jwk of candidates) {
+      try {
+        await compactVerify(token!, await importJWK(jwk, alg), { algorithms: [alg] });
+        verified = true;
+        break;
+      } catch {
+        // try the next key, as APIM does
+      }
+    }
+    if (!verified) fail('TokenSignatureInvalid', 'The token signature is invalid. Access denied.');
+    discoveredIssuers = issuers;
+  }
+  // Without an <issuers> list, the issuers of the OpenID configurations are the allowed ones.
+  const allowedIssuers = rules.issuers.length > 0 ? rules.issuers : discoveredIssuers;
+  const now = Math.floor(ctx.ports.now() / 1000);
+  const skew = rules.clockSkewSeconds;
+  if (typeof claims!.exp !== 'number') {
+    if (rules.requireExpiration) fail('TokenExpired', 'The token has no expiration time (exp). Access denied.');
+  } else if (now - skew >= claims!.exp) fail('TokenExpired', `The token expired at ${new Date(claims!.exp * 1000).toISOString()}. Access denied.`);
+  if (typeof claims!.nbf === 'number' && now + skew < claims!.nbf) fail('JwtInvalid', `The token is not valid before ${new Date(claims!.nbf * 1000).toISOString()}.`);
+  const aud = Array.isArray(claims!.aud) ? claims!.aud.map(String) : claims!.aud === undefined ? [] : [String(claims!.aud)];
+  if (rules.audiences.length > 0 && !aud.some((a) => rules.audiences.includes(a))) fail('TokenAudienceNotAllowed', `Audience ${aud.join(', ') || '(none)'} is not allowed. Access denied.`);
+  if (allowedIssuers.length > 0 && !allowedIssuers.includes(String(claims!.iss))) fail('TokenIssuerNotAllowed', `Issuer ${String(claims!.iss)} is not allowed. Access denied.`);
+  if (rules.clientApplicationIds.length > 0) {
+    const client = String(claims!.azp ?? claims!.appid ?? '');
+    if (!rules.clientApplicationIds.includes(client)) fail('TokenClaimValueNotAllowed', `Client application ${client || '(none)'} is not allowed. Access denied.`);
+  }
+  const missing = rules.requiredClaims.filter((c) => claims![c.name] === undefined).map((c) => c.name);
+  if (missing.length > 0) fail('TokenClaimNotFound', `JWT token is missing the following claims: ${missing.join(', ')}. Access denied.`);
+  for (const c of rules.requiredClaims) {
+    if (c.values.length === 0) continue;
+    const raw = claims![c.name];
+    const actual = (Array.isArray(raw) ? raw.map(String) : [String(raw)]).flatMap((v) => (c.separator ? v.split(c.separator) : [v]));
+    const ok = c.match === 'any' ? c.values.some((v) => actual.includes(v)) : c.values.every((v) => actual.includes(v));
+    if (!ok) fail('TokenClaimValueNotAllowed', `Claim ${c.name} value of ${actual.join(', ')} is not allowed. Access denied.`);
+  }
+  const output = attrText(element, 'output-token-variable-name', ctx);
+  if (output) ctx.state.variables.set(output, new ValidatedJwt(token!, header!, claims!));
+  ctx.trace(rules.source, `token accepted (iss ${String(claims!.iss)}, aud ${aud.join(', ')})`);
+  return 'continue';
+}
+
+export const validateJwt: Handler = {
+  name: 'validate-jwt',
+  run(element, ctx) {
+    const block = (name: string) => childElements(element).find((c) => c.name === name);
+    return validate(
+      element,
+      ctx,
+      {
+        source: 'validate-jwt',
+        audiences: texts(block('audiences'), 'audience', ctx),
+        issuers: texts(block('issuers'), 'issuer', ctx),
+        openIdConfigs: childElements(element)
+          .filter((c) => c.name === 'openid-config')
+          .map((c) => attrText(c, 'url', ctx) ?? ''),
+        requireExpiration: attrText(element, 'require-expiration-time', ctx, 'true') !== 'false',
+        requireSigned: attrText(element, 'require-signed-tokens', ctx, 'true') !== 'false',
+        clockSkewSeconds: Number(attrText(element, 'clock-skew', ctx, '0')),
+        requiredClaims: requiredClaims(element, ctx),
+        clientApplicationIds: [],
+      },
+      undefined,
+    );
+  },
+};
+
+/** Entra's authority; `authentication-endpoint` overrides it (sovereign clouds, the local identity provider). */
+export const ENTRA_AUTHORITY = 'https://login.microsoftonline.com';
+
+export const validateAzureAdToken: Handler = {
+  name: 'validate-azure-ad-token',
+  run(element, ctx) {
+    const tenant = attrText(element, 'tenant-id', ctx) ?? '';
+    const authority = (attrText(element, 'authentication-endpoint', ctx, ENTRA_AUTHORITY) ?? ENTRA_AUTHORITY).replace(/\/+$/, '');
+    const block = (name: string) => childElements(element).find((c) => c.name === name);
+    return validate(
+      element,
+      ctx,
+      {
+        source: 'validate-azure-ad-token',
+        audiences: texts(block('audiences'), 'audience', ctx),
+        // Both token versions of this tenant, nothing else: the tenant is pinned by the issuer.
+        issuers: [`${authority}/${tenant}/v2.0`, `https://sts.windows.net/${tenant}/`],
+        openIdConfigs: [`${authority}/${tenant}/v2.0/.well-known/openid-configuration`],
+        requireExpiration: true,
+        requireSigned: true,
+        clockSkewSeconds: 0,
+        requiredClaims: requiredClaims(element, ctx),
+        clientApplicationIds: texts(block('client-application-ids'), 'application-id', ctx),
+      },
+      'Authorization',
+    );
+  },
+};

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { createHmac, createPublicKey } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { diagnostic } from '../../src/diagnostics/index.ts';
+import { parsePolicy } from '../../src/policy/parse.ts';
+import { openIdConfiguration, tenantUrls } from '../../src/runtime/identity/entra.ts';
+import { generateDevKeys, jwks } from '../../src/runtime/identity/keys.ts';
+import { mintToken, type TokenRequest } from '../../src/runtime/identity/mint.ts';
+import { handle } from '../../src/runtime/pipeline.ts';
+import { composeScopes } from '../../src/runtime/scopes.ts';
+import { FixedWindowCounters } from '../../src/runtime/stores/fixed-window.ts';
+import { SlidingWindowCounters } from '../../src/runtime/stores/sliding-window.ts';
+import { headersFrom, type Ports } from '../../src/runtime/types.ts';
+
+const keys = generateDevKeys();
+const tenant = '00000000-0000-0000-0000-000000000001';
+const authority = 'https://login.microsoftonline.com';
+const urls = tenantUrls(authority, tenant);
+const now = 1_900_000_000;
+
+/** The local identity provider standing in for Entra: OpenID configuration and JWKS for any tenant. */
+async function fetchJson(url: string): Promise<unknown> {
+  const m = /^https:\/\/login\.microsoftonline\.com\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys)$/.exec(url);
+  if (!m) throw new Error(`unexpected fetch ${url}`);
+  return m[2]!.startsWith('v2.0') ? openIdConfiguration(authority, m[1]!) : jwks(keys);
+}
+
+const ports = (): Ports => ({
+  now: () => now * 1000,
+  backend: async () => ({ status: 200, headers: headersFrom({}), body: 'ok' }),
+  counters: new SlidingWindowCounters(),
+  quotas: new FixedWindowCounters(),
+  newId: () => 'id-1',
+  fetchJson,
+  expressions: { compile: (s) => ({ diagnostics: [diagnostic('MA4001', s.text)] }), evaluate: () => null, toText: String },
+});
+
+const policy = (inner: string) => composeScopes({ api: parsePolicy('p.xml', `<policies><inbound>${inner}</inbound><backend><forward-request /></backend></policies>`).document! });
+const aad = policy(`<validate-azure-ad-token tenant-id="${tenant}" output-token-variable-name="jwt"><client-application-ids><application-id>client-1</application-id></client-application-ids><audiences><audience>api://gw</audience></audiences><required-claims><claim name="roles" match="any"><value>R1</value><value>R2</value></claim></required-claims></validate-azure-ad-token>`);
+const jwtPolicy = policy(`<validate-jwt header-name="Authorization" failed-validation-error-message="Unauthorized!"><openid-config url="${urls.openIdConfiguration}" /><audiences><audience>api://gw</audience></audiences></validate-jwt>`);
+
+const token = (request: TokenRequest = {}) => mintToken(keys, { issuer: urls.issuerV2, audience: 'api://gw', tenantId: tenant, now }, { ...request, claims: { azp: 'client-1', roles: ['R1'], ...request.claims } });
+const call = (p: ReturnType<typeof policy>, authorization?: string) => handle(p, { method: 'GET', url: 'https://gw/x', headers: headersFrom(authorization === undefined ? {} : { Authorization: authorization }) }, ports());
+
+describe('validate-azure-ad-token against the local identity provider', () => {
+  it('accepts a good token and stores it in the output variable', async () => {
+    const r = await call(aad, `Bearer ${token()}`);
+    assert.equal(r.status, 200);
+    assert.equal(r.forwarded, true);
+  });
+
+  const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const good = token();
+  const [h, p] = good.split('.');
+  const hs256 = (() => {
+    // The classic confusion attack: HS256 "signed" with the RSA public key as the HMAC secret.
+    const header = b64({ alg: 'HS256', typ: 'JWT', kid: 'mcp-apim-dev-1' });
+    const pem = createPublicKey({ key: keys.dev.privateJwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
+    return `${header}.${p}.${createHmac('sha256', pem).update(`${header}.${p}`).digest('base64url')}`;
+  })();
+  const refused: Array<[string, string | undefined, string]> = [
+    ['no Authorization header', undefined, 'TokenNotPresent'],
+    ['a scheme other than Bearer', `Basic ${good}`, 'TokenNotPresent'],
+    ['malformed token', 'Bearer not-a-jwt', 'JwtInvalid'],
+    ['alg none', `Bearer ${token({ signWith: 'none' })}`, 'TokenSignatureInvalid'],
+    ['HS256 signed with the RSA public key', `Bearer ${hs256}`, 'TokenSignatureInvalid'],
+    ['unknown kid', `Bearer ${token({ header: { kid: 'other' } })}`, 'TokenSignatureKeyNotFound'],
+    ['a key nobody trusts', `Bearer ${token({ signWith: 'foreign', header: { kid: 'mcp-apim-dev-1' } })}`, 'TokenSignatureInvalid'],
+    ['tampered payload', `Bearer ${h}.${b64({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), roles: ['R2'] })}.${good.split('.')[2]}`, 'TokenSignatureInvalid'],
+    ['expired', `Bearer ${token({ claims: { exp: now - 1 } })}`, 'TokenExpired'],
+    ['no exp', `Bearer ${token({ claims: { exp: null } })}`, 'TokenExpired'],
+    ['not yet valid', `Bearer ${token({ claims: { nbf: now + 60 } })}`, 'JwtInvalid'],
+    ['wrong audience', `Bearer ${token({ claims: { aud: 'api://other' } })}`, 'TokenAudienceNotAllowed'],
+    ['wrong issuer', `Bearer ${token({ claims: { iss: 'https://evil.example/' } })}`, 'TokenIssuerNotAllowed'],
+    ['another tenant (v2 issuer of that tenant)', `Bearer ${token({ claims: { iss: tenantUrls(authority, '99999999-0000-0000-0000-000000000000').issuerV2 } })}`, 'TokenIssuerNotAllowed'],
+    ['a client application not allowed', `Bearer ${token({ claims: { azp: 'client-2' } })}`, 'TokenClaimValueNotAllowed'],
+    ['a required claim missing', `Bearer ${token({ claims: { roles: null } })}`, 'TokenClaimNotFound'],
+    ['a required claim value not allowed', `Bearer ${token({ claims: { roles: ['R3'] } })}`, 'TokenClaimValueNotAllowed'],
+  ];
+  for (const [note, authorization, reason] of refused) {
+    it(`401 ${reason}: ${note}`, async () => {
+      const r = await call(aad, authorization);
+      assert.equal(r.status, 401);
+      assert.equal(r.forwarded, false);
+      assert.ok(r.trace.some((t) => t.message.startsWith(`${reason}:`)), JSON.stringify(r.trace));
+      assert.equal(r.body, `{ "statusCode": 401, "message": "${reason === 'TokenNotPresent' ? 'JWT not present.' : 'Invalid JWT.'}" }`);
+    });
+  }
+});
+
+describe('validate-jwt', () => {
+  it('uses the OpenID configuration\'s keys and issuer, and the configured error message', async () => {
+    assert.equal((await call(jwtPolicy, `Bearer ${token()}`)).status, 200);
+    const r = await call(jwtPolicy, `Bearer ${token({ claims: { iss: 'https://sts.windows.net/x/' } })}`);
+    assert.equal(r.body, '{ "statusCode": 401, "message": "Unauthorized!" }');
+  });
+
+});
