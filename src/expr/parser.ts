@@ -477,7 +477,8 @@ export class Parser {
       case 'await':
         return this.unsupported(`'${t.text}'`, t.start, t.end);
       default:
-        if (PREDEFINED_TYPES.has(t.text)) {
+        // a predefined type is an expression term only as the target of a member access (`int.Parse`)
+        if (PREDEFINED_TYPES.has(t.text) && this.is('.', 1)) {
           this.next();
           return { kind: 'name', name: t.text, keyword: true, start: t.start, end: t.end };
         }

@@ -237,7 +237,8 @@ function planIf(p: PlanContext, s: A.If): Planned {
   const t = then.exec;
   const o = otherwise?.exec;
   const constant = s.test.kind === 'literal' ? s.test.value : undefined;
-  const completes = (constant === false || then.completes) && (constant === true || !otherwise || otherwise.completes);
+  // the end is reachable through a reachable branch that completes (C# reachability, constants included)
+  const completes = (constant !== false && then.completes) || (constant !== true && (!otherwise || otherwise.completes));
   return {
     exec: o ? (f) => (test(f) === true ? t(f) : o(f)) : (f) => (test(f) === true ? t(f) : NORMAL),
     completes,
