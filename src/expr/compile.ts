@@ -8,6 +8,7 @@ import type { CompileResult, CompiledExpression, ExprContextJson, ExprJsonResult
 import type * as A from './ast.ts';
 import { NetException } from './net/core.ts';
 import { type ContextInfo, type ContextState, NetRecord, contextValue } from './net/context.ts';
+import { NetJwt } from './net/jwt.ts';
 import { netLibrary } from './net/library.ts';
 import { knownMemberNames } from './net/registry.ts';
 import { setClock } from './net/time.ts';
@@ -28,7 +29,7 @@ let known: Set<string> | undefined;
 /** Member names of the context object model (records are not registered types). */
 const CONTEXT_MEMBERS = [
   'Request', 'Response', 'Variables', 'RequestId', 'Timestamp', 'Elapsed', 'Tracing', 'Api', 'Operation', 'Deployment', 'LastError', 'Subscription', 'User', 'Product', 'Trace',
-  'Method', 'Url', 'OriginalUrl', 'Headers', 'Body', 'IpAddress', 'MatchedParameters', 'Certificate', 'StatusCode', 'StatusReason', 'Scheme', 'Host', 'Port', 'Path', 'QueryString', 'Query',
+  'ServiceUrl', 'Method', 'Url', 'OriginalUrl', 'Headers', 'Body', 'IpAddress', 'MatchedParameters', 'Certificate', 'StatusCode', 'StatusReason', 'Scheme', 'Host', 'Port', 'Path', 'QueryString', 'Query',
   'Id', 'Name', 'IsCurrentRevision', 'Revision', 'Version', 'UrlTemplate', 'GatewayId', 'Region', 'ServiceName', 'ServiceId', 'Source', 'Reason', 'Message', 'Scope', 'Section', 'PolicyId',
   'HasValue', 'Value', 'Invoke',
 ];
@@ -152,3 +153,8 @@ export function evaluateToJson(source: ExpressionSource, ctx: ExprContextJson, n
 }
 
 export { NetException };
+
+/** The `Jwt` value validate-jwt stores in `output-token-variable-name`. */
+export function jwtValue(header: Readonly<Record<string, unknown>>, payload: Readonly<Record<string, unknown>>): Value {
+  return new NetJwt(header, payload);
+}

@@ -25,7 +25,7 @@ export interface ContextState {
   readonly request: { method: string; url: string; headers: HeaderMap; body: string | undefined; bodyConsumed: boolean; ipAddress: string };
   readonly response: { status: number; reason: string; headers: HeaderMap; body: string };
   readonly variables: Map<string, unknown>;
-  readonly lastError: Readonly<Record<string, string>> | undefined;
+  readonly lastError: { readonly source: string; readonly reason: string; readonly message: string; readonly scope: string; readonly section: string; readonly path: string; readonly policyId: string } | undefined;
   readonly trace?: { scope: string; section: string; policy: string; message: string }[];
 }
 
@@ -259,16 +259,23 @@ export function contextValue(state: ContextState, info: ContextInfo): NetRecord 
     Timestamp: () => NetDateTime.fromMs(state.startedAt, 1),
     Elapsed: () => new NetTimeSpan(BigInt(Math.max(0, now() - state.startedAt)) * TICKS_PER_MS),
     Tracing: () => false,
-    Api: () => record(API, info.api ?? { Id: 'api', Name: 'api', Path: '', IsCurrentRevision: true, Revision: '1', Version: null }),
+    Api: () => {
+      const api = record(API, info.api ?? { Id: 'api', Name: 'api', Path: '', IsCurrentRevision: true, Revision: '1', Version: null })!;
+      const serviceUrl = info.api?.ServiceUrl;
+      return new NetRecord(API, { ...api.fields, ServiceUrl: () => (typeof serviceUrl === 'string' ? urlRecord(() => serviceUrl) : null) });
+    },
     Operation: () => record(OPERATION, info.operation ?? { Id: 'operation', Name: 'operation', Method: req.method, UrlTemplate: '/' }),
     Deployment: () => record(DEPLOYMENT, info.deployment ?? { GatewayId: 'managed', Region: 'local', ServiceName: 'mcp-apim-emulator', ServiceId: 'mcp-apim-emulator' }),
-    LastError: () => record(LAST_ERROR, state.lastError as Readonly<Record<string, Value>> | undefined),
+    LastError: () => {
+      const e = state.lastError;
+      return e ? record(LAST_ERROR, { Source: e.source, Reason: e.reason, Message: e.message, Scope: e.scope, Section: e.section, Path: e.path, PolicyId: e.policyId }) : null;
+    },
     Subscription: () => null,
     User: () => null,
     Product: () => null,
   }, {
     Trace: ([message]) => {
-      state.trace?.push({ scope: 'expression', section: 'expression', policy: 'context.Trace', message: toNetString(message ?? null) });
+      state.trace?.push({ scope: 'gateway', section: 'gateway', policy: 'context.Trace', message: toNetString(message ?? null) });
       return null;
     },
   });

@@ -349,3 +349,41 @@ register({
 });
 
 export const URI_KIND = makeEnum('System.UriKind', { RelativeOrAbsolute: 0, Absolute: 1, Relative: 2 });
+
+// ---- Random (values come from the random source; a seeded Random does not reproduce .NET's sequence)
+
+class NetRandom extends NetObject {
+  next(): number {
+    const b = randomBytes(4);
+    return (((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0) / 2 ** 32;
+  }
+  get netType(): NetType {
+    return RANDOM;
+  }
+}
+
+const RANDOM: NetType = register({
+  name: 'System.Random',
+  base: OBJECT,
+  construct: () => new NetRandom(),
+  methods: {
+    Next: (t: NetRandom, args) => {
+      const [lo, hi] = args.length === 0 ? [0, 2147483647] : args.length === 1 ? [0, args[0] as number] : [args[0] as number, args[1] as number];
+      if (hi < lo) throw new NetException('System.ArgumentOutOfRangeException', "'minValue' cannot be greater than maxValue.");
+      return lo + Math.floor(t.next() * (hi - lo));
+    },
+    NextDouble: (t: NetRandom) => new NetDouble(t.next()),
+  },
+});
+
+register(
+  {
+    name: 'System.Int16',
+    base: OBJECT,
+    isValueType: true,
+    defaultValue: () => 0,
+    convertFrom: (v, mode) => (numKind(v) && (mode === 'explicit' || typeof v === 'number') ? Number(BigInt.asIntN(16, asBig(v))) : undefined),
+    staticProps: { MaxValue: () => 32767, MinValue: () => -32768 },
+  },
+  'short',
+);
