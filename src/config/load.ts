@@ -91,6 +91,7 @@ export function loadConfig(file: string, text: string, host: ConfigHost): LoadRe
       stripHeaders: raw.security?.stripHeaders ?? [],
     },
     assignments,
+    tests: raw.tests ?? [],
     locate: (pointer, prefer = 'value') => {
       for (let p = pointer; ; p = p.slice(0, p.lastIndexOf('/'))) {
         const s = doc.spans.get(p);
@@ -151,4 +152,5 @@ interface RawConfig {
   limits?: GlobalLimit[];
   security?: { maxBodyBytes?: number; blockPatterns?: string[]; redact?: { name: string; pattern: string; replacement?: string }[]; stripHeaders?: string[] };
   assignments?: { principal: string; roles: string[] }[];
+  tests?: string[];
 }

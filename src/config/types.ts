@@ -114,6 +114,8 @@ export interface Config {
     readonly stripHeaders: readonly string[];
   };
   readonly assignments: readonly Assignment[];
+  /** Traffic file globs for `mcp-apim test`, relative to the config file. */
+  readonly tests: readonly string[];
   /** The span of the value (or key) at a JSON pointer in the config file, for diagnostics. */
   readonly locate: (pointer: string, prefer?: 'key' | 'value') => SourceSpan;
 }

@@ -17,8 +17,6 @@ import { type GatewayResponse, type Ports, type TraceEntry, headersFrom } from '
 import { checkExpectation } from './expect.ts';
 import type { Exchange } from './types.ts';
 
-/** 2026-01-01T00:00:00Z: every run starts at the same instant, so results are reproducible. */
-export const REPLAY_EPOCH_MS = Date.UTC(2026, 0, 1);
 export const GATEWAY_ORIGIN = 'https://gateway.mcp-apim.local';
 
 export interface ExchangeResult {
@@ -41,6 +39,8 @@ export interface ReplayOptions {
   readonly config: Config;
   readonly deployment: Deployment;
   readonly keys: DevKeys;
+  /** Where the virtual clock starts (DESIGN §6: the wall-clock time of the run unless `--now` fixes it). */
+  readonly startMs: number;
 }
 
 const parseBody = (text: string): unknown => {
@@ -68,7 +68,7 @@ function identityProvider(authority: string, keys: DevKeys): (url: string) => Pr
 /** Runs one traffic file's exchanges in order. */
 export async function replayFile(file: string, exchanges: readonly Exchange[], options: ReplayOptions): Promise<ExchangeResult[]> {
   const { config, deployment, keys } = options;
-  let now = REPLAY_EPOCH_MS;
+  let now = options.startMs;
   let ids = 0;
   const clock = () => now;
   const issuer = tenantUrls(config.identity.authority, config.identity.tenantId).issuerV2;

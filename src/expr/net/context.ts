@@ -230,29 +230,27 @@ const has = (s: string | undefined): boolean => s !== undefined && s !== '';
 
 /** Builds the `context` value for one evaluation. */
 export function contextValue(state: ContextState, info: ContextInfo): NetRecord {
-  const req = state.request;
-  const requestBody = new MessageBody(() => (req.bodyConsumed ? '' : (req.body ?? '')), () => { req.bodyConsumed = true; });
-  const res = state.response;
+  const requestBody = new MessageBody(() => (state.request.bodyConsumed ? '' : (state.request.body ?? '')), () => { state.request.bodyConsumed = true; });
   let responseConsumed = false;
-  const responseBody = new MessageBody(() => (responseConsumed ? '' : res.body), () => { responseConsumed = true; });
+  const responseBody = new MessageBody(() => (responseConsumed ? '' : state.response.body), () => { responseConsumed = true; });
   const record = (type: NetType, r: Readonly<Record<string, Value>> | undefined) => (r ? new NetRecord(type, Object.fromEntries(Object.entries(r).map(([k, v]) => [k, () => v]))) : null);
   const now = info.now;
   return new NetRecord(CONTEXT, {
     Request: () => new NetRecord(REQUEST, {
-      Method: () => req.method,
-      Url: () => urlRecord(() => req.url),
+      Method: () => state.request.method,
+      Url: () => urlRecord(() => state.request.url),
       OriginalUrl: () => urlRecord(() => state.originalUrl),
-      Headers: () => new StringValuesDictionary(() => req.headers),
-      Body: () => (has(req.body) ? requestBody : null),
-      IpAddress: () => req.ipAddress,
+      Headers: () => new StringValuesDictionary(() => state.request.headers),
+      Body: () => (has(state.request.body) ? requestBody : null),
+      IpAddress: () => state.request.ipAddress,
       MatchedParameters: () => new NetDictionary(VARIABLES),
       Certificate: () => null,
     }),
     Response: () => new NetRecord(RESPONSE, {
-      StatusCode: () => res.status,
-      StatusReason: () => res.reason,
-      Headers: () => new StringValuesDictionary(() => res.headers),
-      Body: () => (has(res.body) ? responseBody : null),
+      StatusCode: () => state.response.status,
+      StatusReason: () => state.response.reason,
+      Headers: () => new StringValuesDictionary(() => state.response.headers),
+      Body: () => (has(state.response.body) ? responseBody : null),
     }),
     Variables: () => new VariablesDictionary(state.variables),
     RequestId: () => new NetGuid(state.requestId.toLowerCase()),
@@ -264,7 +262,7 @@ export function contextValue(state: ContextState, info: ContextInfo): NetRecord 
       const serviceUrl = info.api?.ServiceUrl;
       return new NetRecord(API, { ...api.fields, ServiceUrl: () => (typeof serviceUrl === 'string' ? urlRecord(() => serviceUrl) : null) });
     },
-    Operation: () => record(OPERATION, info.operation ?? { Id: 'operation', Name: 'operation', Method: req.method, UrlTemplate: '/' }),
+    Operation: () => record(OPERATION, info.operation ?? { Id: 'operation', Name: 'operation', Method: state.request.method, UrlTemplate: '/' }),
     Deployment: () => record(DEPLOYMENT, info.deployment ?? { GatewayId: 'managed', Region: 'local', ServiceName: 'mcp-apim-emulator', ServiceId: 'mcp-apim-emulator' }),
     LastError: () => {
       const e = state.lastError;
