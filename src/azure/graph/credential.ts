@@ -36,6 +36,8 @@ export interface TokenSourceInit {
   /** Shows the device-code sign-in instructions. */
   readonly prompt: (message: string) => void;
   readonly now?: () => number;
+  /** A credential to use instead of the one `kind` names (tests). */
+  readonly credential?: TokenCredential;
 }
 
 /** Which credential `auto` picks in this environment (and what the others mean), for messages. */
@@ -56,7 +58,7 @@ export function graphTokenSource(init: TokenSourceInit): () => Promise<string> {
     if (!token) throw new CredentialError(`--credential token reads a Microsoft Graph access token from ${TOKEN_VARIABLE}, which is not set`);
     return () => Promise.resolve(token);
   }
-  const credential = buildCredential(kind, init);
+  const credential = init.credential ?? buildCredential(kind, init);
   const now = init.now ?? Date.now;
   let cached: { token: string; expiresOnTimestamp: number } | undefined;
   return async () => {
@@ -78,7 +80,7 @@ function buildCredential(kind: Exclude<CredentialKind, 'auto' | 'token'> | 'cli-
   switch (kind) {
     case 'azure-pipelines': {
       const missing = PIPELINES_VARIABLES.filter((v) => !init.env[v]);
-      if (missing.length > 0) throw new CredentialError(`--credential azure-pipelines needs ${missing.join(', ')} (set by the AzureCLI task with addSpnToEnvironment, and SYSTEM_ACCESSTOKEN mapped from System.AccessToken)`);
+      if (missing.length > 0) throw new CredentialError(`--credential azure-pipelines needs ${missing.join(', ')} (the AzureCLI@2 task exports the AZURESUBSCRIPTION_* variables for a workload-identity service connection; map SYSTEM_ACCESSTOKEN from $(System.AccessToken) in the step's env)`);
       const e = init.env as Record<(typeof PIPELINES_VARIABLES)[number], string>;
       return new AzurePipelinesCredential(e.AZURESUBSCRIPTION_TENANT_ID, e.AZURESUBSCRIPTION_CLIENT_ID, e.AZURESUBSCRIPTION_SERVICE_CONNECTION_ID, e.SYSTEM_ACCESSTOKEN);
     }
