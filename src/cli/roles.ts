@@ -10,7 +10,7 @@ import { renderChange, summarize } from '../azure/graph/render.ts';
 import { type Change, changeJson, hasChanges } from '../azure/graph/role-plan.ts';
 import { prepare, type RolesContext, RolesFailure } from '../azure/graph/session.ts';
 import { applyPlan } from '../azure/graph/sync.ts';
-import { GUID } from '../azure/graph/types.ts';
+import { type AppRole, GUID } from '../azure/graph/types.ts';
 import { buildPlan } from '../plan/build.ts';
 import type { Plan } from '../plan/types.ts';
 import { diagnosticsJson, loadConfigFile, reportDiagnostics } from './common.ts';
@@ -87,7 +87,7 @@ for roles. Exit codes: 0 (1 with --fail-on-changes and changes), 2 on errors.`)
     .action((configPath: string, options: SyncOptions) =>
       run(io, setExit, deps, configPath, options, async (s) => {
         const { rolesPlan } = await prepare(s.ctx, s.plan, { appId: s.appId, assignments: Boolean(options.assignments), prune: Boolean(options.prune) });
-        printChanges(io, options, rolesPlan.changes, rolesPlan.diagnostics, s.sources, 'plan');
+        printChanges(io, options, rolesPlan.changes, rolesPlan.diagnostics, s.sources, 'plan', rolesPlan.unmanaged);
         if (hasErrors(rolesPlan.diagnostics)) return ExitCode.usage;
         return options.failOnChanges && hasChanges(rolesPlan.changes) ? ExitCode.findings : ExitCode.ok;
       }),
@@ -110,7 +110,7 @@ not manage are never changed. Principals that are new (or roles just created) ar
           return ExitCode.usage;
         }
         const applied = await applyPlan(s.ctx, target, rolesPlan, { allowDisable: Boolean(options.allowDisable) });
-        printChanges(io, options, applied, rolesPlan.diagnostics, s.sources, 'done');
+        printChanges(io, options, applied, rolesPlan.diagnostics, s.sources, 'done', rolesPlan.unmanaged);
         return ExitCode.ok;
       }),
     );
@@ -235,7 +235,7 @@ function defaultAppId(config: Config): string | undefined {
   return undefined;
 }
 
-function printChanges(io: CliIo, options: GraphOptions, changes: readonly Change[], diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>, tense: 'plan' | 'done'): void {
+function printChanges(io: CliIo, options: GraphOptions, changes: readonly Change[], diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>, tense: 'plan' | 'done', unmanaged: readonly AppRole[] = []): void {
   if (options.json) {
     io.stdout(`${JSON.stringify({ changes: changes.map(changeJson), ...(diagnostics.length > 0 ? { diagnostics: diagnosticsJson(diagnostics) } : {}) }, null, 2)}\n`);
     return;
@@ -244,6 +244,7 @@ function printChanges(io: CliIo, options: GraphOptions, changes: readonly Change
   if (changes.length > 0 || !hasErrors(diagnostics)) {
     const color = useColor(io);
     io.stdout(`${changes.map((c) => renderChange(c, color)).join('\n')}${changes.length > 0 ? '\n' : ''}${tense === 'plan' ? 'Plan' : 'Done'}: ${summarize(changes, tense)}\n`);
+    if (unmanaged.length > 0) io.stdout(`Left alone (not managed by mcp-apim): ${unmanaged.map((r) => r.value).sort().join(', ')}\n`);
   }
 }
 
