@@ -5,6 +5,7 @@ import { register as registerInit } from './init.ts';
 import type { CliIo } from './io.ts';
 import { register as registerMatrix } from './matrix.ts';
 import { register as registerPolicy } from './policy.ts';
+import { register as registerRoles } from './roles.ts';
 import { register as registerTest } from './test.ts';
 import { register as registerToken } from './token.ts';
 import { register as registerValidate } from './validate.ts';
@@ -13,7 +14,7 @@ import { register as registerValidate } from './validate.ts';
 export type Register = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
 
 /** One module per command (or command group), in the order `--help` lists them. */
-const commands: Register[] = [registerInit, registerValidate, registerCompile, registerMatrix, registerTest, registerPolicy, registerExpr, registerToken];
+const commands: Register[] = [registerInit, registerValidate, registerCompile, registerMatrix, registerTest, registerPolicy, registerExpr, registerToken, registerRoles];
 
 export function registerCommands(program: Command, io: CliIo, setExit: (code: number) => void): void {
   for (const register of commands) register(program, io, setExit);
