@@ -1,9 +1,18 @@
 import { type Command, Option } from 'commander';
 import type { Sku } from '../config/types.ts';
 import { type Diagnostic, diagnostic, fileSpan, hasErrors } from '../diagnostics/index.ts';
-import { API_TYPES, type ApiType, type CheckedPolicy, checkPolicy, SKUS } from '../policy/check.ts';
+import { API_TYPES, type ApiType, type CheckedPolicy, type CheckOptions as PolicyCheckOptions, checkPolicy, SKUS } from '../policy/check.ts';
 import { fileHost, reportDiagnostics } from './common.ts';
 import { type CliIo, ExitCode } from './io.ts';
+
+/**
+ * The expression engine's load-time check, shared by `policy check` and `npm run corpus`.
+ * Parser-level only until src/expr/compile.ts lands; then:
+ *   return (source) => compileExpression(source).diagnostics;
+ */
+export function expressionChecker(): PolicyCheckOptions['checkExpression'] {
+  return undefined;
+}
 
 interface CheckOptions {
   sku?: string;
@@ -66,8 +75,7 @@ Examples:
           return { path, parsed: false, diagnostics: [diagnostic('MA9001', `cannot read ${path}: no such file, or not a readable file`, fileSpan(path))] };
         }
         sources.set(path, text);
-        // The C# expression engine plugs in here (checkExpression) once src/expr/compile.ts exists.
-        return checkPolicy(path, text, { sku: sku as Sku | undefined, apiType: options.apiType as ApiType, namedValues });
+        return checkPolicy(path, text, { sku: sku as Sku | undefined, apiType: options.apiType as ApiType, namedValues, checkExpression: expressionChecker() });
       });
       const all = results.flatMap((r) => r.diagnostics);
       if (options.json) io.stdout(`${JSON.stringify({ files: results.map(fileJson) }, null, 2)}\n`);
