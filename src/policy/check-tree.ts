@@ -60,13 +60,15 @@ export function checkTree(document: PolicyDocument, options: TreeOptions): Diagn
   };
 
   const checkExpressionValue = (source: ExpressionSource, span: SourceSpan) => {
-    const code = blankStringsAndComments(source.text);
+    // Blanking strings is only needed when something looks at the code (and most text has no `{{` or Body).
+    const needsCode = (options.apiType === 'mcp' && source.text.includes('Response')) || (options.checkExpression !== undefined && source.text.includes('{{'));
+    const code = needsCode ? blankStringsAndComments(source.text) : source.text;
     if (options.apiType === 'mcp' && RESPONSE_BODY.test(code)) {
       const m = RESPONSE_BODY.exec(code)!;
       report('MA4015', 'this policy of an MCP API reads context.Response.Body, which buffers the response and breaks streaming (Microsoft: do not access the response body in MCP server policies)', source.spanOf(m.index, m.index + m[0].length));
     }
     if (!options.checkExpression) return;
-    const named = NAMED_VALUE.exec(code);
+    const named = needsCode ? NAMED_VALUE.exec(code) : null;
     if (named) {
       // Left in place: not substituted (MA4018), or undefined in the given values (MA4002).
       if (!options.namedValuesSubstituted) report('MA4018', `expression not checked: it uses the named value ${named[0]} as code; pass --named-values to check it`, span);

@@ -66,7 +66,7 @@ export function checkPolicy(path: string, text: string, options: CheckOptions = 
 
 function sizeDiagnostics(text: string, index: LineIndex, kind: PolicyDocument['kind'] | undefined, sku: Sku | undefined): Diagnostic[] {
   // APIM stores the document as written (named values are resolved later), so measure the file.
-  const bytes = new TextEncoder().encode(text).length;
+  const bytes = Buffer.byteLength(text, 'utf8');
   const limit = documentSizeLimit(kind, sku);
   const where = kind === 'fragment' ? 'for a policy fragment' : sku ? `on ${sku}` : 'on the dedicated and v2 tiers (pass --sku Consumption for 16 KiB)';
   const size = (n: number) => `${(n / KiB).toFixed(1)} KiB`;
