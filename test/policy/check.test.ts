@@ -38,6 +38,9 @@ describe('policy check: elements and attributes', () => {
     ]);
     assert.deepEqual(findings(inbound('<validate-jwt failed-validation-httpcode="401" />')), [['MA4005', '<validate-jwt> needs one of the attributes header-name, query-parameter-name, token-value']]);
     assert.deepEqual(findings(inbound('<base id="x" />')), [], 'every policy takes an id');
+    assert.deepEqual(findings(inbound('<send-service-bus-message queue-name="q" topic-name="t"><payload>x</payload></send-service-bus-message>')), [['MA4010', '<send-service-bus-message> takes only one of queue-name, topic-name']]);
+    assert.deepEqual(findings(inbound('<x:custom xmlns:x="urn:x" />')).map((f) => f[0]), ['MA4003']);
+    assert.deepEqual(findings(inbound('<set-header xmlns="urn:x" name="a" />')), [], 'namespace declarations are not attributes');
   });
 
   it('checks literal values against their declared type, range and allowed values', () => {
