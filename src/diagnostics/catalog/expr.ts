@@ -2,7 +2,7 @@ import type { CatalogPart } from './entry.ts';
 
 /**
  * MA5xxx — C# policy expressions (src/expr). MA5000–MA5499 are the language (lexer, parser,
- * planner); MA5500–MA5999 are the .NET library (src/diagnostics/catalog/expr-net.ts).
+ * planner); MA5500–MA5999 are the .NET library (src/expr/net).
  */
 export const exprCodes = {
   MA5000: { severity: 'error', summary: 'The expression is not valid C# syntax.' },
@@ -25,4 +25,5 @@ export const exprCodes = {
   MA5021: { severity: 'error', summary: 'An implicitly typed local variable needs an initializer that has a type.' },
   MA5022: { severity: 'error', summary: 'A method is invoked without a target; policy expressions have no methods of their own.' },
   MA5023: { severity: 'error', summary: 'A throw statement without an expression is used outside a catch clause.' },
+  MA5500: { severity: 'error', summary: 'A member is not part of the .NET surface the emulator implements (or APIM allows).' },
 } as const satisfies CatalogPart;

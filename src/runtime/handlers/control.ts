@@ -1,6 +1,6 @@
 import { childElements } from '../../policy/tree.ts';
 import type { Handler, StepOutcome } from '../types.ts';
-import { attributeValue, boolOf, evaluateValue } from '../values.ts';
+import { attributeValue, boolOf, evaluateValue, textOf } from '../values.ts';
 
 /** `choose`: the first `when` whose condition is true runs, else `otherwise`; later conditions are not evaluated. */
 export const choose: Handler = {
@@ -39,7 +39,7 @@ export const trace: Handler = {
     const message = childElements(element).find((c) => c.name === 'message');
     const text = message?.children[0];
     const source = attributeValue(element, 'source');
-    const rendered = text?.kind === 'text' ? String(evaluateValue(text.value, ctx) ?? '') : '';
+    const rendered = text?.kind === 'text' ? textOf(text.value, ctx) : '';
     ctx.trace('trace', `${source?.kind === 'literal' ? source.text : ''}: ${rendered}`);
     return 'continue';
   },

@@ -1,20 +1,9 @@
 import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
+import { jwtValue } from '../../expr/compile.ts';
 import { gatewayError } from '../gateway-errors.ts';
 import { childElements, type PolicyElement } from '../../policy/tree.ts';
 import { type Handler, PolicyFailure, type StepContext, type StepOutcome } from '../types.ts';
 import { attrText, textOf } from '../values.ts';
-
-/** A validated token, stored by output-token-variable-name (the expression library presents it as a Jwt). */
-export class ValidatedJwt {
-  readonly token: string;
-  readonly header: Readonly<Record<string, unknown>>;
-  readonly claims: Readonly<Record<string, unknown>>;
-  constructor(token: string, header: Record<string, unknown>, claims: Record<string, unknown>) {
-    this.token = token;
-    this.header = header;
-    this.claims = claims;
-  }
-}
 
 interface Rules {
   readonly source: string;
@@ -143,7 +132,7 @@ async function validate(element: PolicyElement, ctx: StepContext, rules: Rules, 
     if (!ok) fail('TokenClaimValueNotAllowed', `Claim ${c.name} value of ${actual.join(', ')} is not allowed. Access denied.`);
   }
   const output = attrText(element, 'output-token-variable-name', ctx);
-  if (output) ctx.state.variables.set(output, new ValidatedJwt(token!, header!, claims!));
+  if (output) ctx.state.variables.set(output, jwtValue(header!, claims!));
   ctx.trace(rules.source, `token accepted (iss ${String(claims!.iss)}, aud ${aud.join(', ')})`);
   return 'continue';
 }

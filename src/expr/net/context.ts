@@ -1,0 +1,282 @@
+/**
+ * The `context` object of policy expressions (reference/apim-semantics.md §2.3–2.4), as a view
+ * over request state the runtime owns. The runtime's RequestState satisfies `ContextState`
+ * structurally, so expressions read and consume the same body the pipeline forwards.
+ */
+import type { Value } from '../port.ts';
+import { NetException, NetObject, type NetType, arg, argumentNull } from './core.ts';
+import { NetArray, NetDictionary, NetKeyValuePair, sequence } from './collections.ts';
+import { parseJson } from './json-text.ts';
+import { JArray, JObject } from './jtoken.ts';
+import { OBJECT } from './primitives.ts';
+import { extend, isInstanceOf, register, typeName } from './registry.ts';
+import { STRING } from './string.ts';
+import { NetGuid, bytes } from './system.ts';
+import { toNetString } from './text.ts';
+import { NetDateTime, NetTimeSpan, TICKS_PER_MS } from './time.ts';
+
+type HeaderMap = Map<string, string[]>;
+
+/** What the context view reads; field names follow the runtime's RequestState. */
+export interface ContextState {
+  readonly requestId: string;
+  readonly startedAt: number;
+  readonly originalUrl: string;
+  readonly request: { method: string; url: string; headers: HeaderMap; body: string | undefined; bodyConsumed: boolean; ipAddress: string };
+  readonly response: { status: number; reason: string; headers: HeaderMap; body: string };
+  readonly variables: Map<string, unknown>;
+  readonly lastError: { readonly source: string; readonly reason: string; readonly message: string; readonly scope: string; readonly section: string; readonly path: string; readonly policyId: string } | undefined;
+  readonly trace?: { scope: string; section: string; policy: string; message: string }[];
+}
+
+/** Static facts about the API, operation and deployment (from the config, or defaults). */
+export interface ContextInfo {
+  readonly api?: Readonly<Record<string, Value>>;
+  readonly operation?: Readonly<Record<string, Value>>;
+  readonly deployment?: Readonly<Record<string, Value>>;
+  readonly now: () => number;
+}
+
+/** A read-only object with named properties (context.Api, context.LastError, …). */
+export class NetRecord extends NetObject {
+  readonly type: NetType;
+  readonly fields: Readonly<Record<string, () => Value>>;
+  readonly methods: Readonly<Record<string, (args: Value[]) => Value>>;
+  constructor(type: NetType, fields: Readonly<Record<string, () => Value>>, methods: Readonly<Record<string, (args: Value[]) => Value>> = {}) {
+    super();
+    this.type = type;
+    this.fields = fields;
+    this.methods = methods;
+  }
+  get netType(): NetType {
+    return this.type;
+  }
+}
+
+const recordType = (name: string): NetType => register({ name: `Microsoft.WindowsAzure.ApiManagement.Proxy.Gateway.Policies.Expressions.${name}`, base: OBJECT });
+const CONTEXT = recordType('IProxyRequestContext');
+const REQUEST = recordType('IRequest');
+const RESPONSE = recordType('IResponse');
+const URL_TYPE = recordType('IUrl');
+const API = recordType('IApi');
+const OPERATION = recordType('IOperation');
+const DEPLOYMENT = recordType('IDeployment');
+const LAST_ERROR = recordType('ILastError');
+
+/** Case-insensitive `IReadOnlyDictionary<string, string[]>` over live headers or query parameters. */
+export class StringValuesDictionary extends NetObject {
+  readonly isReadOnlyDictionary = true;
+  readonly map: () => HeaderMap;
+  constructor(map: () => HeaderMap) {
+    super();
+    this.map = map;
+  }
+  get netType(): NetType {
+    return STRING_VALUES;
+  }
+  get(key: Value): string[] | undefined {
+    if (key === null) throw argumentNull('key');
+    return this.map().get((key as string).toLowerCase());
+  }
+}
+
+const STRING_VALUES: NetType = register({
+  name: 'System.Collections.Generic.IReadOnlyDictionary<System.String, System.String[]>',
+  base: OBJECT,
+  props: { Count: (t: StringValuesDictionary) => t.map().size, Keys: (t: StringValuesDictionary) => sequence([...t.map().keys()]) },
+  methods: {
+    ContainsKey: (t: StringValuesDictionary, [k]) => t.get(k!) !== undefined,
+    TryGetValue: (t: StringValuesDictionary, [k, o]) => {
+      const v = t.get(k!);
+      (o as unknown as { value: Value }).value = v ? new NetArray(STRING, [...v]) : null;
+      return v !== undefined;
+    },
+  },
+  index: (t: StringValuesDictionary, [k]) => {
+    const v = t.get(k!);
+    if (!v) throw new NetException('System.Collections.Generic.KeyNotFoundException', `The given key '${k as string}' was not present in the dictionary.`);
+    return new NetArray(STRING, [...v]);
+  },
+  enumerate: (t: StringValuesDictionary) => [...t.map()].map(([k, v]) => new NetKeyValuePair(k, new NetArray(STRING, [...v]))),
+});
+
+/** `context.Variables`: IReadOnlyDictionary<string, object>. */
+export class VariablesDictionary extends NetObject {
+  readonly isReadOnlyDictionary = true;
+  readonly map: Map<string, unknown>;
+  constructor(map: Map<string, unknown>) {
+    super();
+    this.map = map;
+  }
+  get netType(): NetType {
+    return VARIABLES;
+  }
+}
+
+const keyNotFound = (k: Value) => new NetException('System.Collections.Generic.KeyNotFoundException', `The given key '${toNetString(k)}' was not present in the dictionary.`);
+
+const VARIABLES: NetType = register({
+  name: 'System.Collections.Generic.IReadOnlyDictionary<System.String, System.Object>',
+  base: OBJECT,
+  props: { Count: (t: VariablesDictionary) => t.map.size, Keys: (t: VariablesDictionary) => sequence([...t.map.keys()]) },
+  methods: {
+    ContainsKey: (t: VariablesDictionary, [k]) => t.map.has(k as string),
+    TryGetValue: (t: VariablesDictionary, [k, o]) => {
+      const has = t.map.has(k as string);
+      (o as unknown as { value: Value }).value = has ? (t.map.get(k as string) as Value) : null;
+      return has;
+    },
+  },
+  index: (t: VariablesDictionary, [k]) => {
+    if (!t.map.has(k as string)) throw keyNotFound(k!);
+    return t.map.get(k as string) as Value;
+  },
+  enumerate: (t: VariablesDictionary) => [...t.map].map(([k, v]) => new NetKeyValuePair(k, v as Value)),
+});
+
+/**
+ * APIM's `GetValueOrDefault` extensions: on string-array dictionaries (headers, query, JWT
+ * claims) the values comma-joined; on `context.Variables` the value cast to `T`, which throws
+ * when the stored type is not `T`.
+ */
+extend('GetValueOrDefault', (v) => v instanceof StringValuesDictionary || v instanceof VariablesDictionary || v instanceof NetDictionary, (t: NetObject, args, typeArgs, names) => {
+  const key = arg(args, names, 0, 'name') ?? arg(args, names, 0, 'key');
+  const fallback = arg(args, names, 1, 'defaultValue') ?? null;
+  let found: Value | undefined;
+  if (t instanceof StringValuesDictionary) {
+    const v = t.get(key!);
+    return v === undefined ? fallback : v.join(',');
+  }
+  if (t instanceof VariablesDictionary) found = t.map.has(key as string) ? (t.map.get(key as string) as Value) : undefined;
+  else found = (t as NetDictionary).get(key!);
+  if (found === undefined) return typeArgs[0] && fallback === null && typeArgs[0].defaultValue ? typeArgs[0].defaultValue() : fallback;
+  if (found instanceof NetArray && !(t instanceof VariablesDictionary) && !typeArgs[0]) return found.items.map((x) => toNetString(x)).join(',');
+  const want = typeArgs[0];
+  if (want && want !== OBJECT && found !== null && !isInstanceOf(found, want)) throw new NetException('System.InvalidCastException', `Unable to cast object of type '${typeName(found)}' to type '${want.name}'.`);
+  return found;
+});
+
+/** `IMessageBody`: `As<T>(preserveContent)`; reading without preserveContent consumes the body. */
+export class MessageBody extends NetObject {
+  readonly read: () => string;
+  readonly consume: () => void;
+  constructor(read: () => string, consume: () => void) {
+    super();
+    this.read = read;
+    this.consume = consume;
+  }
+  get netType(): NetType {
+    return BODY;
+  }
+}
+
+const BODY: NetType = register({
+  name: 'Microsoft.WindowsAzure.ApiManagement.Proxy.Gateway.Policies.Expressions.IMessageBody',
+  base: OBJECT,
+  methods: {
+    As: (t: MessageBody, args, typeArgs, names) => {
+      const preserve = arg(args, names, 0, 'preserveContent') === true;
+      const text = t.read();
+      if (!preserve) t.consume();
+      const want = typeArgs[0]?.name ?? 'System.String';
+      switch (want) {
+        case 'System.String':
+          return text;
+        case 'Newtonsoft.Json.Linq.JObject':
+        case 'Newtonsoft.Json.Linq.JArray':
+        case 'Newtonsoft.Json.Linq.JToken': {
+          const token = parseJson(text);
+          if (want.endsWith('JObject') && !(token instanceof JObject)) throw new NetException('Newtonsoft.Json.JsonReaderException', 'Error reading JObject from JsonReader. Current JsonReader item is not an object.');
+          if (want.endsWith('JArray') && !(token instanceof JArray)) throw new NetException('Newtonsoft.Json.JsonReaderException', 'Error reading JArray from JsonReader. Current JsonReader item is not an array.');
+          return token;
+        }
+        case 'System.Byte[]':
+          return bytes(Buffer.from(text, 'utf8'));
+      }
+      throw new NetException('System.NotSupportedException', `The emulator does not read a body as ${want}.`);
+    },
+    AsFormUrlEncodedContent: (t: MessageBody, args, _ta, names) => {
+      const preserve = arg(args, names, 0, 'preserveContent') === true;
+      const text = t.read();
+      if (!preserve) t.consume();
+      const d = new NetDictionary(STRING_VALUES);
+      for (const [k, v] of new URLSearchParams(text)) {
+        const list = (d.get(k) as NetArray | undefined) ?? new NetArray(STRING, []);
+        list.items.push(v);
+        d.set(k, list);
+      }
+      return d;
+    },
+  },
+});
+
+function urlRecord(href: () => string): NetRecord {
+  const u = () => new URL(href());
+  return new NetRecord(URL_TYPE, {
+    Scheme: () => u().protocol.slice(0, -1),
+    Host: () => u().hostname,
+    Port: () => (u().port ? Number(u().port) : u().protocol === 'https:' ? 443 : 80),
+    Path: () => u().pathname,
+    QueryString: () => u().search,
+    Query: () => new StringValuesDictionary(() => {
+      const m: HeaderMap = new Map();
+      for (const [k, v] of u().searchParams) m.set(k.toLowerCase(), [...(m.get(k.toLowerCase()) ?? []), v]);
+      return m;
+    }),
+  }, { ToString: () => href() });
+}
+
+const has = (s: string | undefined): boolean => s !== undefined && s !== '';
+
+/** Builds the `context` value for one evaluation. */
+export function contextValue(state: ContextState, info: ContextInfo): NetRecord {
+  const req = state.request;
+  const requestBody = new MessageBody(() => (req.bodyConsumed ? '' : (req.body ?? '')), () => { req.bodyConsumed = true; });
+  const res = state.response;
+  let responseConsumed = false;
+  const responseBody = new MessageBody(() => (responseConsumed ? '' : res.body), () => { responseConsumed = true; });
+  const record = (type: NetType, r: Readonly<Record<string, Value>> | undefined) => (r ? new NetRecord(type, Object.fromEntries(Object.entries(r).map(([k, v]) => [k, () => v]))) : null);
+  const now = info.now;
+  return new NetRecord(CONTEXT, {
+    Request: () => new NetRecord(REQUEST, {
+      Method: () => req.method,
+      Url: () => urlRecord(() => req.url),
+      OriginalUrl: () => urlRecord(() => state.originalUrl),
+      Headers: () => new StringValuesDictionary(() => req.headers),
+      Body: () => (has(req.body) ? requestBody : null),
+      IpAddress: () => req.ipAddress,
+      MatchedParameters: () => new NetDictionary(VARIABLES),
+      Certificate: () => null,
+    }),
+    Response: () => new NetRecord(RESPONSE, {
+      StatusCode: () => res.status,
+      StatusReason: () => res.reason,
+      Headers: () => new StringValuesDictionary(() => res.headers),
+      Body: () => (has(res.body) ? responseBody : null),
+    }),
+    Variables: () => new VariablesDictionary(state.variables),
+    RequestId: () => new NetGuid(state.requestId.toLowerCase()),
+    Timestamp: () => NetDateTime.fromMs(state.startedAt, 1),
+    Elapsed: () => new NetTimeSpan(BigInt(Math.max(0, now() - state.startedAt)) * TICKS_PER_MS),
+    Tracing: () => false,
+    Api: () => {
+      const api = record(API, info.api ?? { Id: 'api', Name: 'api', Path: '', IsCurrentRevision: true, Revision: '1', Version: null })!;
+      const serviceUrl = info.api?.ServiceUrl;
+      return new NetRecord(API, { ...api.fields, ServiceUrl: () => (typeof serviceUrl === 'string' ? urlRecord(() => serviceUrl) : null) });
+    },
+    Operation: () => record(OPERATION, info.operation ?? { Id: 'operation', Name: 'operation', Method: req.method, UrlTemplate: '/' }),
+    Deployment: () => record(DEPLOYMENT, info.deployment ?? { GatewayId: 'managed', Region: 'local', ServiceName: 'mcp-apim-emulator', ServiceId: 'mcp-apim-emulator' }),
+    LastError: () => {
+      const e = state.lastError;
+      return e ? record(LAST_ERROR, { Source: e.source, Reason: e.reason, Message: e.message, Scope: e.scope, Section: e.section, Path: e.path, PolicyId: e.policyId }) : null;
+    },
+    Subscription: () => null,
+    User: () => null,
+    Product: () => null,
+  }, {
+    Trace: ([message]) => {
+      state.trace?.push({ scope: 'gateway', section: 'gateway', policy: 'context.Trace', message: toNetString(message ?? null) });
+      return null;
+    },
+  });
+}

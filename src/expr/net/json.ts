@@ -1,0 +1,372 @@
+/**
+ * Members and statics of the Newtonsoft.Json.Linq types, JsonConvert, Formatting, JTokenType,
+ * the `Value<T>`/`Values<T>` extensions and SelectToken's JSONPath subset.
+ */
+import type { OutRef, Value } from '../port.ts';
+import { NetEnum, NetException, type NetType } from './core.ts';
+import { NetArray, NetDictionary, NetKeyValuePair, NetList, enumerateValue, isEnumerable, listOf } from './collections.ts';
+import { escapeJsonString, parseJson, writeJson } from './json-text.ts';
+import { JARRAY_TYPE, JArray, JOBJECT_TYPE, JObject, JPROPERTY_TYPE, JProperty, JTOKEN_TYPE, JToken, JVALUE_TYPE, JValue, fromToken, toToken } from './jtoken.ts';
+import { makeEnum, OBJECT } from './primitives.ts';
+import { extend, isInstanceOf, lookupType, register } from './registry.ts';
+import { toNetString } from './text.ts';
+
+export const FORMATTING = makeEnum('Newtonsoft.Json.Formatting', { None: 0, Indented: 1 });
+export const JTOKEN_TYPE_ENUM = makeEnum('Newtonsoft.Json.Linq.JTokenType', {
+  None: 0, Object: 1, Array: 2, Constructor: 3, Property: 4, Comment: 5, Integer: 6, Float: 7, String: 8, Boolean: 9, Null: 10, Undefined: 11, Date: 12, Raw: 13, Bytes: 14, Guid: 15, Uri: 16, TimeSpan: 17,
+});
+
+const tokenTypeOf = (t: JToken): Value => JTOKEN_TYPE_ENUM.staticProps![t.tokenTypeName]!();
+const indented = (f: Value | undefined): boolean => !(f instanceof NetEnum) || f.value === 1;
+
+/** `token[key]` on any token: objects by name, arrays by index, values refuse. */
+export function tokenIndex(t: JToken, key: Value): JToken | null {
+  if (t instanceof JObject) {
+    if (typeof key !== 'string') throw new NetException('System.ArgumentException', `Accessed JObject values with invalid key value: ${toNetString(key)}. Object property name expected.`);
+    return t.get(key);
+  }
+  if (t instanceof JArray) {
+    if (typeof key !== 'number') throw new NetException('System.ArgumentException', `Accessed JArray values with invalid key value: ${escapeJsonString(toNetString(key))}. Int32 array index expected.`);
+    if (key < 0 || key >= t.items.length) throw new NetException('System.ArgumentOutOfRangeException', 'Index was out of range. Must be non-negative and less than the size of the collection.\nParameter name: index');
+    return t.items[key]!;
+  }
+  if (t instanceof JProperty) return tokenIndex(t.valueToken, key);
+  throw new NetException('System.InvalidOperationException', `Cannot access child value on ${t.netType.name}.`);
+}
+
+function children(t: JToken): JToken[] {
+  if (t instanceof JObject) return [...t.props.values()];
+  if (t instanceof JArray) return t.items;
+  if (t instanceof JProperty) return [t.valueToken];
+  return [];
+}
+
+/** Converts a token to `T` as `Value<T>`, `Values<T>` and `ToObject<T>` do. */
+export function tokenAs(t: JToken | null, type: NetType | undefined): Value {
+  if (!type || type === OBJECT) return t instanceof JValue ? t.value : t;
+  if (isInstanceOf(t ?? null, type) || type === JTOKEN_TYPE.current) return t;
+  if (t === null) return type.defaultValue ? type.defaultValue() : null;
+  if (type.element || type.definition === lookupType('List')) {
+    const element = type.element ?? type.typeArgs?.[0] ?? OBJECT;
+    const items = children(t).map((c) => tokenAs(c, element));
+    return type.element ? new NetArray(element, items) : listOf(element, items);
+  }
+  if (type.definition === lookupType('Dictionary') && t instanceof JObject) {
+    const d = new NetDictionary(type);
+    for (const p of t.props.values()) d.set(p.name, tokenAs(p.valueToken, type.typeArgs?.[1]));
+    return d;
+  }
+  return fromToken(t, type.nullableOf ?? type, type.nullableOf !== undefined);
+}
+
+const out = (r: Value, v: Value): void => {
+  (r as unknown as OutRef).value = v;
+};
+
+const typeArg = (typeArgs: readonly NetType[]): NetType | undefined => typeArgs[0];
+
+const JTOKEN: NetType = register({
+  name: 'Newtonsoft.Json.Linq.JToken',
+  base: OBJECT,
+  props: {
+    Type: (t: JToken) => tokenTypeOf(t),
+    Parent: (t: JToken) => t.parent ?? null,
+    Root: (t: JToken) => {
+      let r = t;
+      while (r.parent) r = r.parent;
+      return r;
+    },
+    HasValues: (t: JToken) => children(t).length > 0,
+    First: (t: JToken) => children(t)[0] ?? null,
+    Last: (t: JToken) => children(t).at(-1) ?? null,
+    Next: (t: JToken) => sibling(t, 1),
+    Previous: (t: JToken) => sibling(t, -1),
+    Path: (t: JToken) => pathOf(t),
+  },
+  methods: {
+    ToString: (t: JToken, [f]) => (t instanceof JValue && f === undefined ? toNetString(t.value) : writeJson(t, indented(f) ? '  ' : undefined)),
+    Value: (t: JToken, [key], typeArgs) => tokenAs(key === undefined ? t : tokenIndex(t, key), typeArg(typeArgs)),
+    Values: (t: JToken, [key], typeArgs) => listOf(typeArg(typeArgs) ?? OBJECT, (key === undefined ? children(t) : children(tokenIndex(t, key) ?? new JArray())).map((c) => tokenAs(c instanceof JProperty ? c.valueToken : c, typeArg(typeArgs)))),
+    ToObject: (t: JToken, _a, typeArgs) => tokenAs(t, typeArg(typeArgs)),
+    Children: (t: JToken) => listOf(JTOKEN, children(t)),
+    DeepClone: (t: JToken) => t.deepClone(),
+    SelectToken: (t: JToken, [path, error]) => {
+      const r = selectTokens(t, path as string);
+      if (r.length > 1) throw new NetException('Newtonsoft.Json.JsonException', 'Path returned multiple tokens.');
+      if (r.length === 0 && error === true) throw new NetException('Newtonsoft.Json.JsonException', `Path '${path as string}' does not exist.`);
+      return r[0] ?? null;
+    },
+    SelectTokens: (t: JToken, [path]) => listOf(JTOKEN, selectTokens(t, path as string)),
+    Remove: (t: JToken) => {
+      const p = t.parent;
+      if (!p) throw new NetException('System.InvalidOperationException', 'The parent is missing.');
+      if (p instanceof JObject && t instanceof JProperty) p.remove(t.name);
+      else if (p instanceof JArray) p.items.splice(p.items.indexOf(t), 1);
+      else if (p instanceof JProperty) throw new NetException('System.InvalidOperationException', 'Cannot add or remove items from Newtonsoft.Json.Linq.JProperty.');
+      t.parent = undefined;
+      return null;
+    },
+    Replace: (t: JToken, [v]) => {
+      const p = t.parent;
+      const n = toToken(v!);
+      if (p instanceof JProperty) p.valueToken = n;
+      else if (p instanceof JArray) {
+        const i = p.items.indexOf(t);
+        p.items.splice(i, 1);
+        p.insert(i, n);
+      } else if (p instanceof JObject && t instanceof JProperty && n instanceof JProperty) {
+        p.remove(t.name);
+        p.addProperty(n);
+      }
+      t.parent = undefined;
+      return null;
+    },
+    AddAfterSelf: (t: JToken, [v]) => {
+      const p = t.parent;
+      if (!(p instanceof JArray)) throw new NetException('System.InvalidOperationException', 'The parent is missing.');
+      p.insert(p.items.indexOf(t) + 1, toToken(v!));
+      return null;
+    },
+  },
+  statics: {
+    Parse: ([s]) => parseJson(s as string | null),
+    FromObject: ([v]) => fromObject(v!),
+    DeepEquals: ([a, b]) => deepEquals(a as JToken | null, b as JToken | null),
+  },
+  index: (t: JToken, [k]) => tokenIndex(t, k!),
+  enumerate: (t: JToken) => children(t),
+  convertFrom: (v) => (v === null || v instanceof JToken ? v : toToken(v)),
+});
+JTOKEN_TYPE.set(JTOKEN);
+register({ ...JTOKEN, name: 'Newtonsoft.Json.Linq.JContainer', test: (v) => v instanceof JObject || v instanceof JArray || v instanceof JProperty });
+
+register({
+  name: 'Newtonsoft.Json.Linq.JValue',
+  base: JTOKEN,
+  construct: ([v]) => new JValue(v instanceof JValue ? v.value : v ?? null),
+  props: { Value: (t: JValue) => t.value },
+  setProps: { Value: (t: JValue, v) => { t.value = v; } },
+  statics: { CreateNull: () => new JValue(null), CreateString: ([s]) => new JValue(s!), CreateUndefined: () => new JValue(null, 'Undefined') },
+  convertFrom: (v) => (v instanceof JValue ? v : v === null || v instanceof JToken ? undefined : new JValue(v)),
+});
+JVALUE_TYPE.set(lookupType('JValue')!);
+
+function addContent(target: JObject | JArray, content: Value): void {
+  if (content instanceof JToken || !isEnumerable(content) || typeof content === 'string') {
+    if (target instanceof JObject) {
+      if (content instanceof JProperty) target.addProperty(content);
+      else if (content instanceof JObject) for (const p of content.props.values()) target.addProperty(p);
+      else if (content !== null) throw new NetException('System.ArgumentException', `Can not add ${content instanceof JToken ? content.netType.name : 'Newtonsoft.Json.Linq.JValue'} to Newtonsoft.Json.Linq.JObject.`);
+    } else target.add(toToken(content));
+    return;
+  }
+  for (const c of enumerateValue(content)) addContent(target, c);
+}
+
+register({
+  name: 'Newtonsoft.Json.Linq.JObject',
+  base: JTOKEN,
+  construct: (args) => {
+    const o = new JObject();
+    for (const a of args) addContent(o, a);
+    return o;
+  },
+  props: { Count: (t: JObject) => t.props.size },
+  methods: {
+    Properties: (t: JObject) => listOf(lookupType('JProperty')!, [...t.props.values()]),
+    Property: (t: JObject, [n]) => t.props.get(n as string) ?? null,
+    Add: (t: JObject, [a, b]) => {
+      if (b === undefined) addContent(t, a!);
+      else t.addProperty(new JProperty(a as string, toToken(b)));
+      return null;
+    },
+    Remove: (t: JObject, [n]) => (typeof n === 'string' ? t.remove(n) : false),
+    ContainsKey: (t: JObject, [n]) => t.props.has(n as string),
+    TryGetValue: (t: JObject, [n, o]) => {
+      const v = t.props.get(n as string);
+      out(o!, v ? v.valueToken : null);
+      return v !== undefined;
+    },
+    GetValue: (t: JObject, [n, c]) => {
+      if (c instanceof NetEnum && (c.value === 5 || c.value === 1 || c.value === 3)) {
+        const exact = t.props.get(n as string);
+        if (exact) return exact.valueToken;
+        for (const p of t.props.values()) if (p.name.toUpperCase() === (n as string).toUpperCase()) return p.valueToken;
+        return null;
+      }
+      return t.get(n as string);
+    },
+    Merge: (t: JObject, [other]) => {
+      if (other instanceof JObject) for (const p of other.props.values()) t.setProperty(p.name, p.valueToken.deepClone());
+      return null;
+    },
+  },
+  statics: { Parse: ([s]) => expectKind(parseJson(s as string | null), JObject, 'JObject', 'StartObject'), FromObject: ([v]) => expectKind(fromObject(v!), JObject, 'JObject', 'StartObject') },
+  setIndex: (t: JObject, [k], v) => t.setProperty(k as string, toToken(v)),
+  enumerate: (t: JObject) => [...t.props.values()].map((p) => new NetKeyValuePair(p.name, p.valueToken)),
+});
+JOBJECT_TYPE.set(lookupType('JObject')!);
+
+register({
+  name: 'Newtonsoft.Json.Linq.JArray',
+  base: JTOKEN,
+  construct: (args) => {
+    const a = new JArray();
+    for (const c of args) addContent(a, c);
+    return a;
+  },
+  props: { Count: (t: JArray) => t.items.length },
+  methods: {
+    Add: (t: JArray, [v]) => {
+      t.add(toToken(v!));
+      return null;
+    },
+    Insert: (t: JArray, [i, v]) => {
+      t.insert(i as number, toToken(v!));
+      return null;
+    },
+    Remove: (t: JArray, [v]) => {
+      const i = t.items.indexOf(v as JToken);
+      if (i >= 0) t.items.splice(i, 1)[0]!.parent = undefined;
+      return i >= 0;
+    },
+    RemoveAt: (t: JArray, [i]) => {
+      tokenIndex(t, i!);
+      t.items.splice(i as number, 1)[0]!.parent = undefined;
+      return null;
+    },
+    Clear: (t: JArray) => {
+      t.items.length = 0;
+      return null;
+    },
+    IndexOf: (t: JArray, [v]) => t.items.indexOf(v as JToken),
+    Contains: (t: JArray, [v]) => t.items.includes(v as JToken),
+  },
+  statics: { Parse: ([s]) => expectKind(parseJson(s as string | null), JArray, 'JArray', 'StartArray'), FromObject: ([v]) => expectKind(fromObject(v!), JArray, 'JArray', 'StartArray') },
+  setIndex: (t: JArray, [k], v) => {
+    tokenIndex(t, k!);
+    t.items[k as number]!.parent = undefined;
+    const n = toToken(v);
+    t.items.splice(k as number, 1);
+    t.insert(k as number, n);
+  },
+});
+JARRAY_TYPE.set(lookupType('JArray')!);
+
+register({
+  name: 'Newtonsoft.Json.Linq.JProperty',
+  base: JTOKEN,
+  construct: ([n, v]) => new JProperty(n as string, toToken(v ?? null)),
+  props: { Name: (t: JProperty) => t.name, Value: (t: JProperty) => t.valueToken },
+  setProps: { Value: (t: JProperty, v) => { t.valueToken = toToken(v); } },
+});
+JPROPERTY_TYPE.set(lookupType('JProperty')!);
+
+function expectKind<T extends JToken>(t: JToken, kind: abstract new () => T, name: string, start: string): T {
+  if (t instanceof kind) return t;
+  const found = t instanceof JArray ? 'StartArray' : t instanceof JObject ? 'StartObject' : t instanceof JValue ? t.tokenType : 'None';
+  throw new NetException('Newtonsoft.Json.JsonReaderException', `Error reading ${name} from JsonReader. Current JsonReader item is not ${start === 'StartArray' ? 'an array' : 'an object'}: ${found}. Path '', line 1, position 1.`);
+}
+
+/** JToken.FromObject for the values expressions build: tokens, scalars, collections, anonymous objects. */
+export function fromObject(v: Value): JToken {
+  if (v === null) throw new NetException('System.ArgumentNullException', 'Value cannot be null.\nParameter name: o');
+  if (v instanceof JToken) return v.deepClone();
+  if (v instanceof NetDictionary) {
+    const o = new JObject();
+    for (const [k, x] of v.entries.values()) o.setProperty(toNetString(k), x === null ? new JValue(null) : fromObject(x));
+    return o;
+  }
+  if (v instanceof NetArray || v instanceof NetList || (isEnumerable(v) && typeof v !== 'string')) {
+    const a = new JArray();
+    for (const x of enumerateValue(v)) a.add(x === null ? new JValue(null) : fromObject(x));
+    return a;
+  }
+  const anon = (v as unknown as { anonymous?: Map<string, Value> }).anonymous;
+  if (anon instanceof Map) {
+    const o = new JObject();
+    for (const [k, x] of anon) o.setProperty(k, x === null ? new JValue(null) : fromObject(x));
+    return o;
+  }
+  return toToken(v);
+}
+
+function deepEquals(a: JToken | null, b: JToken | null): boolean {
+  if (a === null || b === null) return a === b;
+  return writeJson(a, undefined) === writeJson(b, undefined);
+}
+
+function sibling(t: JToken, step: number): JToken | null {
+  const p = t.parent;
+  if (!p) return null;
+  const list = children(p);
+  return list[list.indexOf(t) + step] ?? null;
+}
+
+function pathOf(t: JToken): string {
+  const parts: string[] = [];
+  for (let c: JToken | undefined = t; c?.parent; c = c.parent) {
+    const p: JToken = c.parent;
+    if (p instanceof JArray) parts.unshift(`[${p.items.indexOf(c)}]`);
+    else if (c instanceof JProperty) parts.unshift(/^[A-Za-z_][\w]*$/.test(c.name) ? `.${c.name}` : `['${c.name}']`);
+  }
+  return parts.join('').replace(/^\./, '');
+}
+
+/** SelectToken's JSONPath subset: `$`, `.name`, `['name']`, `[n]`, `[*]`, `.*`, `..name`. */
+export function selectTokens(root: JToken, path: string): JToken[] {
+  let current: JToken[] = [root];
+  const re = /^\s*(?:\$|\.\.([A-Za-z_$][\w$-]*)|\.?([A-Za-z_$][\w$-]*)|\.\*|\[\s*\*\s*\]|\[\s*(-?\d+)\s*\]|\[\s*'((?:[^'\\]|\\.)*)'\s*\]|\[\s*"((?:[^"\\]|\\.)*)"\s*\])/;
+  let rest = path;
+  while (rest.trim() !== '') {
+    const m = re.exec(rest);
+    if (!m) throw new NetException('Newtonsoft.Json.JsonException', `Unexpected character while parsing path: ${rest.trim()[0]}`);
+    rest = rest.slice(m[0].length);
+    const t = m[0].trim();
+    if (t === '$') continue;
+    const next: JToken[] = [];
+    for (const c of current) {
+      if (m[1] !== undefined) next.push(...descendants(c).filter((d): d is JProperty => d instanceof JProperty && d.name === m[1]).map((p) => p.valueToken));
+      else if (m[2] !== undefined || m[4] !== undefined || m[5] !== undefined) {
+        const name = m[2] ?? m[4] ?? m[5]!;
+        if (c instanceof JObject) {
+          const v = c.get(name);
+          if (v) next.push(v);
+        }
+      } else if (m[3] !== undefined) {
+        if (c instanceof JArray) {
+          const i = Number(m[3]);
+          const v = c.items[i < 0 ? c.items.length + i : i];
+          if (v) next.push(v);
+        }
+      } else next.push(...children(c).map((x) => (x instanceof JProperty ? x.valueToken : x)));
+    }
+    current = next;
+  }
+  return current;
+}
+
+function descendants(t: JToken): JToken[] {
+  const out: JToken[] = [];
+  for (const c of children(t)) out.push(c, ...descendants(c));
+  return out;
+}
+
+// ---- JsonConvert
+
+register({
+  name: 'Newtonsoft.Json.JsonConvert',
+  base: OBJECT,
+  isStaticClass: true,
+  statics: {
+    SerializeObject: ([v, f]) => (v === null ? 'null' : writeJson(fromObject(v!), f instanceof NetEnum && f.value === 1 ? '  ' : undefined)),
+    DeserializeObject: ([s], typeArgs) => {
+      if (s === null) throw new NetException('System.ArgumentNullException', 'Value cannot be null.\nParameter name: value');
+      const t = parseJson(s as string);
+      return typeArgs[0] ? tokenAs(t, typeArgs[0]) : t instanceof JValue ? t.value : t;
+    },
+  },
+});
+
+// `Value<T>(key)` and `Values<T>()` are also extension methods on IEnumerable<JToken>
+extend('Value', (v) => v instanceof NetList && v.items.every((x) => x instanceof JToken), (t: NetList, [key], typeArgs) => tokenAs(tokenIndex(t.items[0] as JToken, key!), typeArgs[0]));

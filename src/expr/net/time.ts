@@ -1,0 +1,454 @@
+/**
+ * System.DateTime, TimeSpan and DateTimeOffset on 100-ns ticks (bigint), invariant culture.
+ * "Now" comes from an injected clock, so the emulator's virtual clock drives expressions too;
+ * the gateway's local time zone is UTC (as on APIM's managed gateway).
+ */
+import type { OutRef, Value } from '../port.ts';
+import { NetDouble, NetEnum, NetException, NetLong, NetObject, type NetType, argumentOutOfRange, formatError } from './core.ts';
+import { makeEnum, OBJECT } from './primitives.ts';
+import { asBig, toDouble } from './numeric.ts';
+import { register } from './registry.ts';
+
+export const TICKS_PER_MS = 10_000n;
+const TICKS_PER_SECOND = 10_000_000n;
+const TICKS_PER_DAY = 864_000_000_000n;
+/** Ticks from 0001-01-01 to 1970-01-01. */
+export const EPOCH_TICKS = 621_355_968_000_000_000n;
+const MAX_TICKS = 3_155_378_975_999_999_999n;
+
+let clock: () => number = () => Date.now();
+/** Sets the clock `DateTime.UtcNow` reads (milliseconds since the epoch). */
+export function setClock(now: () => number): void {
+  clock = now;
+}
+
+export type Kind = 0 | 1 | 2; // Unspecified, Utc, Local
+export const DATE_TIME_KIND = makeEnum('System.DateTimeKind', { Unspecified: 0, Utc: 1, Local: 2 });
+export const DAY_OF_WEEK = makeEnum('System.DayOfWeek', { Sunday: 0, Monday: 1, Tuesday: 2, Wednesday: 3, Thursday: 4, Friday: 5, Saturday: 6 });
+
+export class NetDateTime extends NetObject {
+  readonly ticks: bigint;
+  readonly kind: Kind;
+  constructor(ticks: bigint, kind: Kind) {
+    super();
+    if (ticks < 0n || ticks > MAX_TICKS) throw argumentOutOfRange('ticks', 'The added or subtracted value results in an un-representable DateTime.');
+    this.ticks = ticks;
+    this.kind = kind;
+  }
+  get netType(): NetType {
+    return DATE_TIME;
+  }
+  /** Calendar fields through JS Date (UTC arithmetic on the tick count). */
+  get date(): Date {
+    return new Date(Number((this.ticks - EPOCH_TICKS) / TICKS_PER_MS));
+  }
+  valueKey(): string {
+    return String(this.ticks);
+  }
+  compareTo(o: Value): number {
+    const t = (o as NetDateTime).ticks;
+    return this.ticks < t ? -1 : this.ticks > t ? 1 : 0;
+  }
+  static fromMs(ms: number, kind: Kind): NetDateTime {
+    return new NetDateTime(EPOCH_TICKS + BigInt(Math.trunc(ms)) * TICKS_PER_MS, kind);
+  }
+  static fromParts(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0, kind: Kind = 0): NetDateTime {
+    if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) throw argumentOutOfRange('', 'Year, Month, and Day parameters describe an un-representable DateTime.');
+    const t = Date.UTC(2000, mo - 1, d, h, mi, s, ms);
+    const shift = new Date(t);
+    shift.setUTCFullYear(y);
+    return NetDateTime.fromMs(shift.getTime(), kind);
+  }
+}
+
+export class NetTimeSpan extends NetObject {
+  readonly ticks: bigint;
+  constructor(ticks: bigint) {
+    super();
+    this.ticks = BigInt.asIntN(64, ticks);
+  }
+  get netType(): NetType {
+    return TIME_SPAN;
+  }
+  valueKey(): string {
+    return String(this.ticks);
+  }
+  compareTo(o: Value): number {
+    const t = (o as NetTimeSpan).ticks;
+    return this.ticks < t ? -1 : this.ticks > t ? 1 : 0;
+  }
+}
+
+export class NetDateTimeOffset extends NetObject {
+  /** UTC ticks and the offset in minutes. */
+  readonly utcTicks: bigint;
+  readonly offsetMinutes: number;
+  constructor(utcTicks: bigint, offsetMinutes: number) {
+    super();
+    this.utcTicks = utcTicks;
+    this.offsetMinutes = offsetMinutes;
+  }
+  get netType(): NetType {
+    return DATE_TIME_OFFSET;
+  }
+  get local(): NetDateTime {
+    return new NetDateTime(this.utcTicks + BigInt(this.offsetMinutes) * 60n * TICKS_PER_SECOND, 0);
+  }
+  valueKey(): string {
+    return String(this.utcTicks);
+  }
+  compareTo(o: Value): number {
+    const t = (o as NetDateTimeOffset).utcTicks;
+    return this.utcTicks < t ? -1 : this.utcTicks > t ? 1 : 0;
+  }
+}
+
+const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+export const daysInMonth = (y: number, m: number): number => [31, isLeap(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
+
+const nowUtc = (): NetDateTime => NetDateTime.fromMs(clock(), 1);
+const span = (ticks: number | bigint): NetTimeSpan => new NetTimeSpan(typeof ticks === 'bigint' ? ticks : BigInt(Math.round(ticks)));
+const fromUnit = (unitTicks: number) => ([v]: Value[]) => {
+  const d = toDouble(v!);
+  if (Number.isNaN(d)) throw new NetException('System.ArgumentException', 'TimeSpan does not accept floating point Not-a-Number values.');
+  // .NET rounds the double to whole milliseconds before converting (Framework and Core ≤ 6)
+  return span(Math.round(d * (unitTicks / 10_000)) * 10_000);
+};
+
+// ---- formatting
+
+const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const pad = (n: number | bigint, w: number): string => String(n).padStart(w, '0');
+
+export function formatDateTime(dt: NetDateTime, format: string | undefined, offsetMinutes?: number): string {
+  const f = format ?? 'G';
+  const standard: Record<string, string> = {
+    d: 'MM/dd/yyyy', D: 'dddd, dd MMMM yyyy', f: 'dddd, dd MMMM yyyy HH:mm', F: 'dddd, dd MMMM yyyy HH:mm:ss', g: 'MM/dd/yyyy HH:mm', G: 'MM/dd/yyyy HH:mm:ss',
+    M: 'MMMM dd', m: 'MMMM dd', t: 'HH:mm', T: 'HH:mm:ss', Y: 'yyyy MMMM', y: 'yyyy MMMM', s: "yyyy'-'MM'-'dd'T'HH':'mm':'ss", u: "yyyy'-'MM'-'dd HH':'mm':'ss'Z'",
+    R: "ddd, dd MMM yyyy HH':'mm':'ss 'GMT'", r: "ddd, dd MMM yyyy HH':'mm':'ss 'GMT'",
+  };
+  if (f === 'o' || f === 'O') {
+    const zone = offsetMinutes !== undefined ? 'zzz' : dt.kind === 1 ? "'Z'" : dt.kind === 2 ? 'zzz' : '';
+    return custom(dt, `yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffff${zone}`, offsetMinutes ?? 0);
+  }
+  return custom(dt, f.length === 1 ? (standard[f] ?? (() => { throw formatError('Input string was not in a correct format.'); })()) : f, offsetMinutes ?? 0);
+}
+
+function custom(dt: NetDateTime, f: string, offsetMinutes: number): string {
+  const d = dt.date;
+  const fraction = (dt.ticks % TICKS_PER_SECOND).toString().padStart(7, '0');
+  let out = '';
+  for (let i = 0; i < f.length; ) {
+    const c = f[i]!;
+    if (c === "'" || c === '"') {
+      const end = f.indexOf(c, i + 1);
+      out += f.slice(i + 1, end < 0 ? undefined : end);
+      i = end < 0 ? f.length : end + 1;
+      continue;
+    }
+    if (c === '\\') {
+      out += f[i + 1] ?? '';
+      i += 2;
+      continue;
+    }
+    let n = 1;
+    while (f[i + n] === c) n++;
+    i += n;
+    const h = d.getUTCHours();
+    switch (c) {
+      case 'y': out += n === 2 ? pad(d.getUTCFullYear() % 100, 2) : pad(d.getUTCFullYear(), Math.max(n, n === 1 ? 1 : 4)); break;
+      case 'M': out += n >= 4 ? MONTHS[d.getUTCMonth()] : n === 3 ? MONTHS[d.getUTCMonth()]!.slice(0, 3) : pad(d.getUTCMonth() + 1, n); break;
+      case 'd': out += n >= 4 ? DAYS[d.getUTCDay()] : n === 3 ? DAYS[d.getUTCDay()]!.slice(0, 3) : pad(d.getUTCDate(), n); break;
+      case 'H': out += pad(h, n); break;
+      case 'h': out += pad(h % 12 === 0 ? 12 : h % 12, n); break;
+      case 'm': out += pad(d.getUTCMinutes(), n); break;
+      case 's': out += pad(d.getUTCSeconds(), n); break;
+      case 'f': out += fraction.slice(0, n); break;
+      case 'F': out += fraction.slice(0, n).replace(/0+$/, ''); break;
+      case 't': out += (h < 12 ? 'AM' : 'PM').slice(0, n === 1 ? 1 : 2); break;
+      case 'z': {
+        const sign = offsetMinutes < 0 ? '-' : '+';
+        const a = Math.abs(offsetMinutes);
+        out += n === 1 ? `${sign}${Math.floor(a / 60)}` : n === 2 ? `${sign}${pad(Math.floor(a / 60), 2)}` : `${sign}${pad(Math.floor(a / 60), 2)}:${pad(a % 60, 2)}`;
+        break;
+      }
+      case 'K': out += dt.kind === 1 ? 'Z' : dt.kind === 2 ? '+00:00' : ''; break;
+      case ':': case '/': out += c.repeat(n); break;
+      default: out += c.repeat(n);
+    }
+  }
+  return out;
+}
+
+export function formatTimeSpan(ts: NetTimeSpan, format?: string): string {
+  let t = ts.ticks;
+  const neg = t < 0n;
+  if (neg) t = -t;
+  const days = t / TICKS_PER_DAY;
+  const rest = t % TICKS_PER_DAY;
+  const hh = rest / (3600n * TICKS_PER_SECOND);
+  const mm = (rest / (60n * TICKS_PER_SECOND)) % 60n;
+  const ss = (rest / TICKS_PER_SECOND) % 60n;
+  const frac = t % TICKS_PER_SECOND;
+  if (format !== undefined && format !== 'c' && format !== 't' && format !== 'T' && format !== 'g' && format !== 'G') {
+    return format.replace(/\\(.)/g, '$1').replace(/hh/g, pad(hh, 2)).replace(/mm/g, pad(mm, 2)).replace(/ss/g, pad(ss, 2)).replace(/dd?/g, String(days)).replace(/f+/g, (m) => pad(frac, 7).slice(0, m.length));
+  }
+  return `${neg ? '-' : ''}${days > 0n ? `${days}.` : ''}${pad(hh, 2)}:${pad(mm, 2)}:${pad(ss, 2)}${frac > 0n ? `.${pad(frac, 7)}` : ''}`;
+}
+
+// ---- parsing (ISO 8601 and the invariant "MM/dd/yyyy HH:mm:ss" forms)
+
+const ISO = /^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?\s*$/i;
+const INVARIANT = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(AM|PM)?)?\s*$/i;
+const RFC1123 = /^\s*(?:\w{3}),\s*(\d{1,2})\s+(\w{3})\s+(\d{4})\s+(\d{2}):(\d{2}):(\d{2})\s*(?:GMT|UTC|Z)\s*$/i;
+
+/** Parses a date; `offset` receives the zone offset in minutes when one was written. */
+export function parseDate(text: string): { dt: NetDateTime; offset: number | undefined } | undefined {
+  let m = ISO.exec(text);
+  if (m) {
+    const frac = BigInt((m[7] ?? '').padEnd(7, '0') || '0');
+    const base = NetDateTime.fromParts(+m[1]!, +m[2]!, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
+    const local = base.ticks + frac;
+    if (!m[8]) return { dt: new NetDateTime(local, 0), offset: undefined };
+    const z = m[8].toUpperCase() === 'Z' ? 0 : (m[8][0] === '-' ? -1 : 1) * (Number(m[8].slice(1, 3)) * 60 + Number(m[8].slice(-2)));
+    return { dt: new NetDateTime(local - BigInt(z) * 60n * TICKS_PER_SECOND, 1), offset: z };
+  }
+  m = INVARIANT.exec(text);
+  if (m) {
+    let h = +(m[4] ?? 0);
+    if (m[7]) h = (h % 12) + (m[7].toUpperCase() === 'PM' ? 12 : 0);
+    return { dt: NetDateTime.fromParts(+m[3]!, +m[1]!, +m[2]!, h, +(m[5] ?? 0), +(m[6] ?? 0)), offset: undefined };
+  }
+  m = RFC1123.exec(text);
+  if (m) {
+    const month = MONTHS.findIndex((x) => x.slice(0, 3).toLowerCase() === m![2]!.toLowerCase()) + 1;
+    if (month > 0) return { dt: NetDateTime.fromParts(+m[3]!, month, +m[1]!, +m[4]!, +m[5]!, +m[6]!, 0, 1), offset: 0 };
+  }
+  return undefined;
+}
+
+/** DateTime.Parse: a written zone converts to local time (UTC here) with Kind Local. */
+function parseDateTime(text: string): NetDateTime | undefined {
+  const r = parseDate(text);
+  if (!r) return undefined;
+  return r.offset === undefined ? r.dt : new NetDateTime(r.dt.ticks, 2);
+}
+
+const out = (r: Value, v: Value): void => {
+  (r as unknown as OutRef).value = v;
+};
+const dtArg = (v: Value | undefined): NetDateTime => v as NetDateTime;
+const withKind = (dt: NetDateTime, ticks: bigint): NetDateTime => new NetDateTime(ticks, dt.kind);
+const addUnit = (unitTicks: number) => (t: NetDateTime, [v]: Value[]) => withKind(t, t.ticks + BigInt(Math.round(toDouble(v!) * (unitTicks / 10_000))) * TICKS_PER_MS);
+
+function addMonths(t: NetDateTime, months: number): NetDateTime {
+  const d = t.date;
+  const total = d.getUTCFullYear() * 12 + d.getUTCMonth() + months;
+  const y = Math.floor(total / 12);
+  const m = (total % 12) + 1;
+  const day = Math.min(d.getUTCDate(), daysInMonth(y, m));
+  const base = NetDateTime.fromParts(y, m, day, 0, 0, 0, 0, t.kind);
+  return new NetDateTime(base.ticks + (t.ticks % TICKS_PER_DAY), t.kind);
+}
+
+export const DATE_TIME: NetType = register({
+  name: 'System.DateTime',
+  base: OBJECT,
+  isValueType: true,
+  defaultValue: () => new NetDateTime(0n, 0),
+  construct: (args) => {
+    if (args.length === 1 || (args.length === 2 && args[1] instanceof NetEnum)) return new NetDateTime(asBig(args[0]!), args[1] instanceof NetEnum ? (args[1].value as Kind) : 0);
+    const nums = args.filter((a) => !(a instanceof NetEnum)).map((a) => Number(asBig(a)));
+    const kind = args.find((a) => a instanceof NetEnum) as NetEnum | undefined;
+    return NetDateTime.fromParts(nums[0]!, nums[1]!, nums[2]!, nums[3] ?? 0, nums[4] ?? 0, nums[5] ?? 0, nums[6] ?? 0, (kind?.value ?? 0) as Kind);
+  },
+  props: {
+    Year: (t: NetDateTime) => t.date.getUTCFullYear(),
+    Month: (t: NetDateTime) => t.date.getUTCMonth() + 1,
+    Day: (t: NetDateTime) => t.date.getUTCDate(),
+    Hour: (t: NetDateTime) => t.date.getUTCHours(),
+    Minute: (t: NetDateTime) => t.date.getUTCMinutes(),
+    Second: (t: NetDateTime) => t.date.getUTCSeconds(),
+    Millisecond: (t: NetDateTime) => t.date.getUTCMilliseconds(),
+    Ticks: (t: NetDateTime) => new NetLong(t.ticks),
+    Kind: (t: NetDateTime) => DATE_TIME_KIND.convertFrom!(t.kind, 'explicit')!,
+    Date: (t: NetDateTime) => new NetDateTime(t.ticks - (t.ticks % TICKS_PER_DAY), t.kind),
+    TimeOfDay: (t: NetDateTime) => new NetTimeSpan(t.ticks % TICKS_PER_DAY),
+    DayOfWeek: (t: NetDateTime) => DAY_OF_WEEK.convertFrom!(t.date.getUTCDay(), 'explicit')!,
+    DayOfYear: (t: NetDateTime) => Math.floor((t.date.getTime() - Date.UTC(t.date.getUTCFullYear(), 0, 1)) / 86_400_000) + 1,
+  },
+  methods: {
+    ToString: (t: NetDateTime, [f]) => formatDateTime(t, f === undefined || f === null ? undefined : (f as string)),
+    ToUniversalTime: (t: NetDateTime) => new NetDateTime(t.ticks, 1),
+    ToLocalTime: (t: NetDateTime) => new NetDateTime(t.ticks, 2),
+    AddTicks: (t: NetDateTime, [v]) => withKind(t, t.ticks + asBig(v!)),
+    AddMilliseconds: addUnit(10_000),
+    AddSeconds: addUnit(10_000_000),
+    AddMinutes: addUnit(600_000_000),
+    AddHours: addUnit(36_000_000_000),
+    AddDays: addUnit(864_000_000_000),
+    AddMonths: (t: NetDateTime, [v]) => addMonths(t, v as number),
+    AddYears: (t: NetDateTime, [v]) => addMonths(t, (v as number) * 12),
+    Add: (t: NetDateTime, [v]) => withKind(t, t.ticks + (v as NetTimeSpan).ticks),
+    Subtract: (t: NetDateTime, [v]) => (v instanceof NetDateTime ? new NetTimeSpan(t.ticks - v.ticks) : withKind(t, t.ticks - (v as NetTimeSpan).ticks)),
+    CompareTo: (t: NetDateTime, [v]) => t.compareTo(v!),
+    ToShortDateString: (t: NetDateTime) => formatDateTime(t, 'd'),
+    ToShortTimeString: (t: NetDateTime) => formatDateTime(t, 't'),
+    ToLongDateString: (t: NetDateTime) => formatDateTime(t, 'D'),
+    ToLongTimeString: (t: NetDateTime) => formatDateTime(t, 'T'),
+    ToFileTimeUtc: (t: NetDateTime) => new NetLong(t.ticks - 504_911_232_000_000_000n),
+    ToBinary: (t: NetDateTime) => new NetLong(t.ticks | (BigInt(t.kind) << 62n)),
+  },
+  staticProps: {
+    UtcNow: nowUtc,
+    Now: () => new NetDateTime(nowUtc().ticks, 2),
+    Today: () => {
+      const n = nowUtc();
+      return new NetDateTime(n.ticks - (n.ticks % TICKS_PER_DAY), 2);
+    },
+    MinValue: () => new NetDateTime(0n, 0),
+    MaxValue: () => new NetDateTime(MAX_TICKS, 0),
+    UnixEpoch: () => new NetDateTime(EPOCH_TICKS, 1),
+  },
+  statics: {
+    Parse: ([s]) => {
+      if (s === null) throw new NetException('System.ArgumentNullException', 'String reference not set to an instance of a String.\nParameter name: s');
+      const r = parseDateTime(s as string);
+      if (!r) throw formatError(`String '${s as string}' was not recognized as a valid DateTime.`);
+      return r;
+    },
+    TryParse: ([s, o]) => {
+      const r = typeof s === 'string' ? parseDateTime(s) : undefined;
+      out(o!, r ?? new NetDateTime(0n, 0));
+      return r !== undefined;
+    },
+    ParseExact: ([s]) => {
+      const r = parseDateTime(s as string);
+      if (!r) throw formatError(`String '${s as string}' was not recognized as a valid DateTime.`);
+      return r;
+    },
+    SpecifyKind: ([d, k]) => new NetDateTime(dtArg(d).ticks, (k as NetEnum).value as Kind),
+    DaysInMonth: ([y, m]) => daysInMonth(y as number, m as number),
+    IsLeapYear: ([y]) => isLeap(y as number),
+    Compare: ([a, b]) => dtArg(a).compareTo(b!),
+    FromFileTimeUtc: ([v]) => new NetDateTime(asBig(v!) + 504_911_232_000_000_000n, 1),
+  },
+});
+
+export const TIME_SPAN: NetType = register({
+  name: 'System.TimeSpan',
+  base: OBJECT,
+  isValueType: true,
+  defaultValue: () => new NetTimeSpan(0n),
+  construct: (args) => {
+    const n = args.map((a) => asBig(a));
+    if (n.length === 1) return new NetTimeSpan(n[0]!);
+    const [d, h, m, s, ms] = n.length === 3 ? [0n, n[0]!, n[1]!, n[2]!, 0n] : [n[0]!, n[1]!, n[2]!, n[3]!, n[4] ?? 0n];
+    return new NetTimeSpan((((d * 24n + h) * 60n + m) * 60n + s) * TICKS_PER_SECOND + ms * TICKS_PER_MS);
+  },
+  props: {
+    Ticks: (t: NetTimeSpan) => new NetLong(t.ticks),
+    Days: (t: NetTimeSpan) => Number(t.ticks / TICKS_PER_DAY),
+    Hours: (t: NetTimeSpan) => Number((t.ticks / (3600n * TICKS_PER_SECOND)) % 24n),
+    Minutes: (t: NetTimeSpan) => Number((t.ticks / (60n * TICKS_PER_SECOND)) % 60n),
+    Seconds: (t: NetTimeSpan) => Number((t.ticks / TICKS_PER_SECOND) % 60n),
+    Milliseconds: (t: NetTimeSpan) => Number((t.ticks / TICKS_PER_MS) % 1000n),
+    TotalDays: (t: NetTimeSpan) => total(t, 864_000_000_000),
+    TotalHours: (t: NetTimeSpan) => total(t, 36_000_000_000),
+    TotalMinutes: (t: NetTimeSpan) => total(t, 600_000_000),
+    TotalSeconds: (t: NetTimeSpan) => total(t, 10_000_000),
+    TotalMilliseconds: (t: NetTimeSpan) => total(t, 10_000),
+  },
+  methods: {
+    ToString: (t: NetTimeSpan, [f]) => formatTimeSpan(t, f === undefined || f === null ? undefined : (f as string)),
+    Add: (t: NetTimeSpan, [v]) => new NetTimeSpan(t.ticks + (v as NetTimeSpan).ticks),
+    Subtract: (t: NetTimeSpan, [v]) => new NetTimeSpan(t.ticks - (v as NetTimeSpan).ticks),
+    Negate: (t: NetTimeSpan) => new NetTimeSpan(-t.ticks),
+    Duration: (t: NetTimeSpan) => new NetTimeSpan(t.ticks < 0n ? -t.ticks : t.ticks),
+    CompareTo: (t: NetTimeSpan, [v]) => t.compareTo(v!),
+  },
+  staticProps: { Zero: () => new NetTimeSpan(0n), MaxValue: () => new NetTimeSpan((1n << 63n) - 1n), MinValue: () => new NetTimeSpan(-(1n << 63n)) },
+  statics: {
+    FromTicks: ([v]) => new NetTimeSpan(asBig(v!)),
+    FromMilliseconds: fromUnit(10_000),
+    FromSeconds: fromUnit(10_000_000),
+    FromMinutes: fromUnit(600_000_000),
+    FromHours: fromUnit(36_000_000_000),
+    FromDays: fromUnit(864_000_000_000),
+    Parse: ([s]) => {
+      const m = /^\s*(-)?(?:(\d+)\.)?(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,7}))?)?\s*$/.exec(s as string);
+      if (!m) throw formatError('String was not recognized as a valid TimeSpan.');
+      const ticks = ((BigInt(m[2] ?? 0) * 24n + BigInt(m[3]!)) * 3600n + BigInt(m[4]!) * 60n + BigInt(m[5] ?? 0)) * TICKS_PER_SECOND + BigInt((m[6] ?? '').padEnd(7, '0') || '0');
+      return new NetTimeSpan(m[1] ? -ticks : ticks);
+    },
+  },
+});
+
+const total = (t: NetTimeSpan, unit: number): Value => new NetDouble(Number(t.ticks) / unit);
+
+export const DATE_TIME_OFFSET: NetType = register({
+  name: 'System.DateTimeOffset',
+  base: OBJECT,
+  isValueType: true,
+  construct: ([a, off]) => {
+    if (a instanceof NetDateTime) {
+      const minutes = off instanceof NetTimeSpan ? Number(off.ticks / (60n * TICKS_PER_SECOND)) : 0;
+      return new NetDateTimeOffset(a.ticks - BigInt(minutes) * 60n * TICKS_PER_SECOND, minutes);
+    }
+    throw new NetException('System.ArgumentException', 'Unsupported DateTimeOffset constructor.');
+  },
+  props: {
+    UtcDateTime: (t: NetDateTimeOffset) => new NetDateTime(t.utcTicks, 1),
+    DateTime: (t: NetDateTimeOffset) => t.local,
+    LocalDateTime: (t: NetDateTimeOffset) => new NetDateTime(t.utcTicks, 2),
+    Offset: (t: NetDateTimeOffset) => new NetTimeSpan(BigInt(t.offsetMinutes) * 60n * TICKS_PER_SECOND),
+    Ticks: (t: NetDateTimeOffset) => new NetLong(t.local.ticks),
+    UtcTicks: (t: NetDateTimeOffset) => new NetLong(t.utcTicks),
+    Year: (t: NetDateTimeOffset) => t.local.date.getUTCFullYear(),
+  },
+  methods: {
+    ToString: (t: NetDateTimeOffset, [f]) => (f === undefined || f === null ? `${formatDateTime(t.local, 'G')} ${custom(t.local, 'zzz', t.offsetMinutes)}` : formatDateTime(t.local, f as string, t.offsetMinutes)),
+    ToUnixTimeSeconds: (t: NetDateTimeOffset) => new NetLong(floorDiv(t.utcTicks - EPOCH_TICKS, TICKS_PER_SECOND)),
+    ToUnixTimeMilliseconds: (t: NetDateTimeOffset) => new NetLong(floorDiv(t.utcTicks - EPOCH_TICKS, TICKS_PER_MS)),
+    ToUniversalTime: (t: NetDateTimeOffset) => new NetDateTimeOffset(t.utcTicks, 0),
+    AddSeconds: (t: NetDateTimeOffset, [v]) => new NetDateTimeOffset(t.utcTicks + BigInt(Math.round(toDouble(v!) * 1000)) * TICKS_PER_MS, t.offsetMinutes),
+    AddMinutes: (t: NetDateTimeOffset, [v]) => new NetDateTimeOffset(t.utcTicks + BigInt(Math.round(toDouble(v!) * 60_000)) * TICKS_PER_MS, t.offsetMinutes),
+    AddHours: (t: NetDateTimeOffset, [v]) => new NetDateTimeOffset(t.utcTicks + BigInt(Math.round(toDouble(v!) * 3_600_000)) * TICKS_PER_MS, t.offsetMinutes),
+    AddDays: (t: NetDateTimeOffset, [v]) => new NetDateTimeOffset(t.utcTicks + BigInt(Math.round(toDouble(v!) * 86_400_000)) * TICKS_PER_MS, t.offsetMinutes),
+  },
+  staticProps: { UtcNow: () => new NetDateTimeOffset(nowUtc().ticks, 0), Now: () => new NetDateTimeOffset(nowUtc().ticks, 0) },
+  statics: {
+    FromUnixTimeSeconds: ([v]) => new NetDateTimeOffset(EPOCH_TICKS + asBig(v!) * TICKS_PER_SECOND, 0),
+    FromUnixTimeMilliseconds: ([v]) => new NetDateTimeOffset(EPOCH_TICKS + asBig(v!) * TICKS_PER_MS, 0),
+    Parse: ([s]) => {
+      const r = parseDate(s as string);
+      if (!r) throw formatError(`String '${s as string}' was not recognized as a valid DateTime.`);
+      return new NetDateTimeOffset(r.dt.ticks, r.offset ?? 0);
+    },
+  },
+});
+
+const floorDiv = (a: bigint, b: bigint): bigint => (a >= 0n ? a / b : -((-a + b - 1n) / b));
+
+/** `DateTime ± TimeSpan`, `DateTime - DateTime`, comparisons. */
+export function timeBinary(op: string, l: Value, r: Value): Value | undefined {
+  if (l instanceof NetDateTime && r instanceof NetTimeSpan) return op === '+' ? withKind(l, l.ticks + r.ticks) : op === '-' ? withKind(l, l.ticks - r.ticks) : undefined;
+  if (l instanceof NetDateTime && r instanceof NetDateTime) return op === '-' ? new NetTimeSpan(l.ticks - r.ticks) : cmp(op, l.ticks, r.ticks);
+  if (l instanceof NetTimeSpan && r instanceof NetTimeSpan) return op === '+' ? new NetTimeSpan(l.ticks + r.ticks) : op === '-' ? new NetTimeSpan(l.ticks - r.ticks) : cmp(op, l.ticks, r.ticks);
+  if (l instanceof NetDateTimeOffset && r instanceof NetDateTimeOffset) return op === '-' ? new NetTimeSpan(l.utcTicks - r.utcTicks) : cmp(op, l.utcTicks, r.utcTicks);
+  if (l instanceof NetDateTimeOffset && r instanceof NetTimeSpan) return op === '+' ? new NetDateTimeOffset(l.utcTicks + r.ticks, l.offsetMinutes) : op === '-' ? new NetDateTimeOffset(l.utcTicks - r.ticks, l.offsetMinutes) : undefined;
+  return undefined;
+}
+
+function cmp(op: string, a: bigint, b: bigint): boolean | undefined {
+  switch (op) {
+    case '==': return a === b;
+    case '!=': return a !== b;
+    case '<': return a < b;
+    case '>': return a > b;
+    case '<=': return a <= b;
+    case '>=': return a >= b;
+  }
+  return undefined;
+}

@@ -1,0 +1,99 @@
+/**
+ * rate-limit-by-key / rate-limit (sliding windows, 429) and quota-by-key / quota (fixed windows,
+ * 403), with APIM's rule that an expression `increment-condition` or `increment-count` is
+ * evaluated — and the counter incremented — when the request ends, so it can look at the
+ * response (reference/apim-semantics.md §0.7–0.8).
+ */
+import type { PolicyElement } from '../../policy/tree.ts';
+import { quotaExceeded, rateLimitExceeded, timeSpanC } from '../gateway-errors.ts';
+import { type Handler, PolicyFailure, type StepContext } from '../types.ts';
+import { attrText, attributeValue, boolOf, intOf } from '../values.ts';
+
+const intAttr = (element: PolicyElement, name: string, ctx: StepContext, fallback: number): number => {
+  const v = attributeValue(element, name);
+  return v === undefined ? fallback : intOf(v, ctx);
+};
+
+/** How many to add, now or at the end of the request. */
+function increment(element: PolicyElement, ctx: StepContext, add: (count: number) => void): void {
+  const condition = attributeValue(element, 'increment-condition');
+  const count = attributeValue(element, 'increment-count');
+  const later = condition?.kind === 'expression' || count?.kind === 'expression';
+  const apply = () => {
+    if (condition && !boolOf(condition, ctx)) return;
+    add(count ? intOf(count, ctx) : 1);
+  };
+  if (!later) apply();
+  else
+    ctx.state.deferred.push(() => {
+      try {
+        apply();
+      } catch (e) {
+        // the response is already decided; a failing deferred condition only skips the count
+        ctx.trace(element.name, `increment skipped: ${(e as Error).message}`);
+      }
+    });
+}
+
+function rateLimit(name: 'rate-limit-by-key'): Handler {
+  return {
+    name,
+    run(element, ctx) {
+      const calls = intAttr(element, 'calls', ctx, 0);
+      const periodMs = intAttr(element, 'renewal-period', ctx, 60) * 1000;
+      const key = `by-key|${attrText(element, 'counter-key', ctx) ?? ''}`;
+      const now = ctx.ports.now();
+      const check = ctx.ports.counters.check(key, calls, periodMs, now);
+      const remainingVar = attrText(element, 'remaining-calls-variable-name', ctx);
+      if (remainingVar) ctx.state.variables.set(remainingVar, check.remaining);
+      if (!check.allowed) {
+        const retryVar = attrText(element, 'retry-after-variable-name', ctx);
+        if (retryVar) ctx.state.variables.set(retryVar, check.retryAfterSeconds);
+        ctx.trace(name, `${key}: limit of ${calls} per ${periodMs / 1000}s reached, retry after ${check.retryAfterSeconds}s`);
+        const response = rateLimitExceeded(check.retryAfterSeconds, attrText(element, 'retry-after-header-name', ctx) ?? 'Retry-After');
+        throw new PolicyFailure(name, 'RateLimitExceeded', 'Rate limit is exceeded', response);
+      }
+      ctx.trace(name, `${key}: ${calls - check.remaining - 1} of ${calls} used in the window`);
+      increment(element, ctx, (count) => ctx.ports.counters.add(key, count, now));
+      return 'continue';
+    },
+  };
+}
+
+function quota(name: 'quota-by-key'): Handler {
+  return {
+    name,
+    run(element, ctx) {
+      const calls = intAttr(element, 'calls', ctx, Number.MAX_SAFE_INTEGER);
+      const periodMs = intAttr(element, 'renewal-period', ctx, 0) * 1000;
+      const start = attrText(element, 'first-period-start', ctx);
+      const firstPeriodStart = start ? Date.parse(start) : 0;
+      const key = `by-key|${attrText(element, 'counter-key', ctx) ?? ''}`;
+      const now = ctx.ports.now();
+      const check = ctx.ports.quotas.check(key, calls, periodMs, Number.isNaN(firstPeriodStart) ? 0 : firstPeriodStart, now);
+      if (!check.allowed) {
+        ctx.trace(name, `${key}: quota of ${calls} reached`);
+        throw new PolicyFailure(name, 'QuotaExceeded', `Out of call volume quota. Quota will be replenished in ${timeSpanC(check.retryAfterSeconds)}.`, quotaExceeded(check.retryAfterSeconds));
+      }
+      increment(element, ctx, (count) => ctx.ports.quotas.add(key, count, periodMs, Number.isNaN(firstPeriodStart) ? 0 : firstPeriodStart, now, ctx.state.requestId));
+      return 'continue';
+    },
+  };
+}
+
+export const rateLimitByKey = rateLimit('rate-limit-by-key');
+export const quotaByKey = quota('quota-by-key');
+
+/**
+ * `rate-limit` and `quota` count per subscription and act only when the API is called with a
+ * subscription key (rate-limit-policy.md); MCP APIs compiled by mcp-apim have no subscriptions.
+ */
+const perSubscription = (name: string): Handler => ({
+  name,
+  run(_element, ctx) {
+    ctx.trace(name, 'no subscription key on the request: not enforced (APIM counts per subscription)');
+    return 'continue';
+  },
+});
+export const rateLimitPerSubscription = perSubscription('rate-limit');
+export const quotaPerSubscription = perSubscription('quota');

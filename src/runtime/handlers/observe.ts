@@ -1,0 +1,32 @@
+/**
+ * emit-metric and log-to-eventhub: APIM sends these to Azure Monitor and Event Hubs; the
+ * emulator evaluates every value (so expression failures surface exactly as in APIM) and
+ * records the result in the request trace, where tests and `--json` output can see it.
+ */
+import { childElements } from '../../policy/tree.ts';
+import type { Handler } from '../types.ts';
+import { attrText, textOf } from '../values.ts';
+
+export const emitMetric: Handler = {
+  name: 'emit-metric',
+  run(element, ctx) {
+    const name = attrText(element, 'name', ctx) ?? '';
+    const namespace = attrText(element, 'namespace', ctx) ?? 'API Management';
+    const value = attrText(element, 'value', ctx) ?? '1';
+    const dimensions = childElements(element)
+      .filter((d) => d.name === 'dimension')
+      .map((d) => `${attrText(d, 'name', ctx) ?? ''}=${attrText(d, 'value', ctx) ?? ''}`);
+    ctx.trace('emit-metric', `${namespace}/${name} ${value} {${dimensions.join(', ')}}`);
+    return 'continue';
+  },
+};
+
+export const logToEventhub: Handler = {
+  name: 'log-to-eventhub',
+  run(element, ctx) {
+    const text = element.children.find((c) => c.kind === 'text');
+    const message = text?.kind === 'text' ? textOf(text.value, ctx) : '';
+    ctx.trace('log-to-eventhub', `${attrText(element, 'logger-id', ctx) ?? ''}: ${message}`);
+    return 'continue';
+  },
+};
