@@ -46,7 +46,7 @@ export function constructOf(d: Diagnostic): string {
   if (attribute) return `<${attribute[2]} ${attribute[1]}>`;
   const child = /does not honour <([^>]+)> in <([^>]+)>/.exec(d.message);
   if (child) return `<${child[2]}><${child[1]}>`;
-  return `${d.code} ${d.message}`;
+  return `${d.code} ${d.message.replace(/;? see docs\/emulator-support\.md\.?$/, '')}`;
 }
 
 export function scanCorpora(roots: readonly string[], options: CheckOptions = {}): CorpusReport {
@@ -99,7 +99,7 @@ export function formatReport(report: CorpusReport): string {
     for (const u of report.unparsed) lines.push(`  ${u.path}: ${u.message}`);
   }
   lines.push('', 'unsupported constructs (files, occurrences):');
-  const cw = Math.max(...report.constructs.map((c) => c.construct.length), 10);
+  const cw = Math.min(60, Math.max(...report.constructs.map((c) => c.construct.length), 10));
   for (const c of report.constructs) lines.push(`  ${c.construct.padEnd(cw)}  ${String(c.files).padStart(4)}  ${String(c.occurrences).padStart(5)}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,17 +1,14 @@
 import { type Command, Option } from 'commander';
 import type { Sku } from '../config/types.ts';
 import { type Diagnostic, diagnostic, fileSpan, hasErrors } from '../diagnostics/index.ts';
+import { compileExpression } from '../expr/compile.ts';
 import { API_TYPES, type ApiType, type CheckedPolicy, type CheckOptions as PolicyCheckOptions, checkPolicy, SKUS } from '../policy/check.ts';
 import { fileHost, reportDiagnostics } from './common.ts';
 import { type CliIo, ExitCode } from './io.ts';
 
-/**
- * The expression engine's load-time check, shared by `policy check` and `npm run corpus`.
- * Parser-level only until src/expr/compile.ts lands; then:
- *   return (source) => compileExpression(source).diagnostics;
- */
-export function expressionChecker(): PolicyCheckOptions['checkExpression'] {
-  return undefined;
+/** The expression engine's load-time check (parse, plan, library members), shared by `policy check` and `npm run corpus`. */
+export function expressionChecker(): NonNullable<PolicyCheckOptions['checkExpression']> {
+  return (source) => compileExpression(source).diagnostics;
 }
 
 interface CheckOptions {
@@ -49,8 +46,8 @@ Checks: the document parses (expressions may be written raw or XML-escaped); eve
 attribute is a known APIM one (with "did you mean"); required attributes, value types and
 allowed values; expressions only where APIM allows them; each policy in a section where it is
 allowed; fragment and <base/> rules; the size limit and policy availability of the SKU; and
-what the local emulator does not run (warnings). C# expressions are checked for syntax by the
-parser only for now.
+what the local emulator does not run (warnings). Every C# expression is compiled as the emulator
+compiles it: syntax, names, types and the .NET members APIM allows.
 
 Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 a file or an option cannot be used.
 Examples:

