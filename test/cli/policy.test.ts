@@ -16,6 +16,7 @@ describe('mcp-apim policy check', () => {
     write('typo.xml', '<policies>\n  <inbound>\n    <set-heder name="a" />\n  </inbound>\n</policies>\n');
     write('by-key.xml', '<policies>\n  <inbound>\n    <rate-limit-by-key calls="{{calls}}" renewal-period="60" counter-key="@(context.Request.IpAddress)" />\n  </inbound>\n</policies>\n');
     write('mcp.xml', '<policies>\n  <outbound>\n    <set-variable name="b" value="@(context.Response.Body.As<string>(preserveContent: true))" />\n  </outbound>\n</policies>\n');
+    write('expr.xml', '<policies>\n  <inbound>\n    <set-variable name="a" value="@(context.Request.Headerz.Count)" />\n  </inbound>\n</policies>\n');
     write('named-values.json', '{"calls": "many"}');
     write('broken.json', '{"calls": ');
   });
@@ -73,6 +74,13 @@ describe('mcp-apim policy check', () => {
     assert.match(r.stderr, /mcp\.xml:3:37: warning MA4015: this policy of an MCP API reads context\.Response\.Body/);
     assert.equal((await run('mcp.xml')).stderr, '');
     assert.equal((await run('mcp.xml', '--api-type', 'graphql')).code, 2);
+  });
+
+  it('compiles every expression with the expression engine, errors at the expression', async () => {
+    const r = await run('expr.xml', '--json');
+    assert.equal(r.code, 1);
+    const [d] = (JSON.parse(r.stdout) as { files: { diagnostics: { code: string; line: number; column: number; severity: string }[] }[] }).files[0]!.diagnostics;
+    assert.deepEqual([d!.code, d!.severity, d!.line, d!.column], ['MA5500', 'error', 3, 53], 'at the unknown member Headerz');
   });
 
   it('reports an unreadable file as not parsed and exits 2', async () => {
