@@ -43,7 +43,7 @@ describe('declared policy elements', () => {
 
   // The statuses are updated as handlers land (the lead's part); this lists the handlers whose
   // elements are still marked unsupported.
-  it('mark every element the runtime has a handler for as supported or partial', { todo: 'statuses of the newest runtime handlers are not updated yet' }, () => {
+  it('mark every element the runtime has a handler for as supported or partial', () => {
     assert.deepEqual([...handlers.keys()].filter((name) => policyIndex.get(name)?.emulator.status === 'unsupported'), []);
   });
 

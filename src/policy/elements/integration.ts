@@ -71,7 +71,7 @@ export const logToEventhub: PolicySchema = policy({
   },
   content: 'text',
   text: exprText('The message.', { required: true }),
-  emulator: notYet('no Event Hub sink yet'),
+  emulator: { status: 'supported', reason: 'the message is evaluated and written to the request trace instead of an Event Hub' },
 });
 
 const messageProperty = textPart('message-property', exprText('Property value.'), { name: str('Property name.', { required: true }) });

@@ -1,5 +1,5 @@
 /** Logging: traces and custom metrics. */
-import { ALL_SCOPES, ALL_SECTIONS, bool, type ElementSchema, exprText, fixedName, notYet, num, oneOfValues, policy, type PolicySchema, str, textPart } from './schema.ts';
+import { ALL_SCOPES, ALL_SECTIONS, bool, type ElementSchema, exprText, fixedName, num, oneOfValues, policy, type PolicySchema, str, textPart } from './schema.ts';
 
 export const dimension: ElementSchema = {
   name: 'dimension',
@@ -53,7 +53,7 @@ export const emitMetric: PolicySchema = policy({
   },
   content: 'elements',
   children: { dimension: { schema: dimension, max: 10 } },
-  emulator: notYet('no metrics sink yet'),
+  emulator: { status: 'supported', reason: 'the metric and its dimensions are evaluated and written to the request trace instead of Azure Monitor' },
 });
 
 export const loggingPolicies: readonly PolicySchema[] = [trace, emitMetric];

@@ -44,7 +44,7 @@ export const rateLimit: PolicySchema = policy({
   },
   content: 'elements',
   children: { api: { schema: rateLimitApi }, operation: { schema: rateLimitOperation } },
-  emulator: notYet('counts per subscription, and the emulator has no subscriptions'),
+  emulator: { status: 'partial', reason: 'counts per subscription and acts only with a subscription key (rate-limit-policy.md); the emulator has no subscriptions, so it records the policy in the trace and lets the request through' },
 });
 
 export const rateLimitByKey: PolicySchema = policy({
@@ -66,7 +66,7 @@ export const rateLimitByKey: PolicySchema = policy({
     ...limitOutputs,
   },
   content: 'empty',
-  emulator: notYet('no rate-limit-by-key handler yet (the sliding-window counter store exists in src/runtime/stores)'),
+  emulator: { status: 'supported', gaps: [{ attribute: 'remaining-calls-header-name', reason: 'the remaining-calls and total-calls response headers are not added' }, { attribute: 'total-calls-header-name', reason: 'the remaining-calls and total-calls response headers are not added' }] },
 });
 
 const quotaOperation: ElementSchema = {
@@ -99,7 +99,7 @@ export const quota: PolicySchema = policy({
   oneOf: [{ attributes: ['calls', 'bandwidth'] }],
   content: 'elements',
   children: { api: { schema: quotaApi }, operation: { schema: quotaOperation } },
-  emulator: notYet('counts per subscription, and the emulator has no subscriptions'),
+  emulator: { status: 'partial', reason: 'counts per subscription and acts only with a subscription key (quota-policy.md); the emulator has no subscriptions, so it records the policy in the trace and lets the request through' },
 });
 
 export const quotaByKey: PolicySchema = policy({
@@ -121,7 +121,7 @@ export const quotaByKey: PolicySchema = policy({
   },
   oneOf: [{ attributes: ['calls', 'bandwidth'] }],
   content: 'empty',
-  emulator: notYet('no quota-by-key handler yet (the fixed-window counter store exists in src/runtime/stores)'),
+  emulator: { status: 'supported', gaps: [{ attribute: 'bandwidth', reason: 'bandwidth quotas are not counted; only calls are' }] },
 });
 
 export const limitConcurrency: PolicySchema = policy({
