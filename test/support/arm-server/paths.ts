@@ -57,12 +57,13 @@ export function route(pathname: string): Route {
   const rest = parts.slice(8);
   if (rest.length === 0) return { kind: 'service', service };
   if (rest.length === 2 && eq(rest[0]!, 'operationresults')) return { kind: 'operationResult', service, operationId: rest[1]! };
+  const match = (spec: KindSpec, segments: readonly string[]) => segments.length <= spec.pattern.length && segments.every((seg, i) => spec.pattern[i] === '*' || eq(spec.pattern[i]!, seg));
+  const names = (spec: KindSpec, segments: readonly string[]) => segments.filter((_, i) => spec.pattern[i] === '*');
+  // Items first, then collections, then actions (`namedValues/x/listValue`): `apis/x/operations` is a collection, not an action on an API.
+  for (const spec of KINDS) if (rest.length === spec.pattern.length && match(spec, rest)) return { kind: 'item', service, spec, names: names(spec, rest) };
+  for (const spec of KINDS) if (rest.length === spec.pattern.length - 1 && match(spec, rest)) return { kind: 'collection', service, spec, names: names(spec, rest) };
   for (const spec of KINDS) {
-    const match = (segments: readonly string[]) => segments.length <= spec.pattern.length && segments.every((seg, i) => spec.pattern[i] === '*' || eq(spec.pattern[i]!, seg));
-    const names = (segments: readonly string[]) => segments.filter((_, i) => spec.pattern[i] === '*');
-    if (rest.length === spec.pattern.length && match(rest)) return { kind: 'item', service, spec, names: names(rest) };
-    if (rest.length === spec.pattern.length + 1 && match(rest.slice(0, -1))) return { kind: 'item', service, spec, names: names(rest.slice(0, -1)), action: rest.at(-1)!.toLowerCase() };
-    if (rest.length === spec.pattern.length - 1 && match(rest)) return { kind: 'collection', service, spec, names: names(rest) };
+    if (rest.length === spec.pattern.length + 1 && match(spec, rest.slice(0, -1))) return { kind: 'item', service, spec, names: names(spec, rest.slice(0, -1)), action: rest.at(-1)!.toLowerCase() };
   }
   return { kind: 'unknown' };
 }
