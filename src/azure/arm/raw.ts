@@ -5,7 +5,7 @@
  */
 import type { ArmConnection, RawResponse } from './client.ts';
 import type { IoOptions, ListedResource, LiveResource } from './kinds.ts';
-import { ArmRequestError, OperationFailedError, retryAfterMs } from './retry.ts';
+import { ArmRequestError, OperationFailedError, retryAfterMs, withDetails } from './retry.ts';
 
 /** Polls before a long-running operation is given up on (at the default interval, about 20 min). */
 const MAX_POLLS = 600;
@@ -13,7 +13,8 @@ const DEFAULT_POLL_MS = 2000;
 
 function failure(response: RawResponse): ArmRequestError {
   const body = response.body as { error?: { code?: string; message?: string } } | undefined;
-  return new ArmRequestError(response.status, body?.error?.code ?? `Http${response.status}`, body?.error?.message ?? `ARM answered ${response.status}`, retryAfterMs((n) => response.header(n)));
+  const message = withDetails(body?.error?.message ?? `ARM answered ${response.status}`, JSON.stringify(body ?? {}));
+  return new ArmRequestError(response.status, body?.error?.code ?? `Http${response.status}`, message, retryAfterMs((n) => response.header(n)));
 }
 
 export async function rawRead(conn: ArmConnection, path: string, apiVersion: string, query: Readonly<Record<string, string>> = {}): Promise<LiveResource | undefined> {

@@ -57,14 +57,15 @@ export function retryAfterMs(header: (name: string) => string | undefined | null
 }
 
 export function classify(error: unknown): ArmFailure {
-  const e = error as { statusCode?: number; code?: string; message?: string; retryAfterMs?: number; response?: { headers?: { get(name: string): string | undefined } }; name?: string };
+  const e = error as { statusCode?: number; code?: string; message?: string; retryAfterMs?: number; response?: { headers?: { get(name: string): string | undefined }; bodyAsText?: string | null }; name?: string };
   if (error instanceof OperationFailedError) return { code: error.code, message: error.message, category: 'operation-failed' };
   if (e?.name && /^(CredentialUnavailableError|AuthenticationError|AggregateAuthenticationError|AuthenticationRequiredError)$/.test(e.name)) return { code: e.name, message: e.message ?? e.name, category: 'credential' };
   if (e?.code === CROSS_ORIGIN) return { code: CROSS_ORIGIN, message: e.message ?? 'cross-origin request refused', category: 'cross-origin' };
   if (typeof e?.statusCode === 'number') {
     const headers = e.response?.headers;
     const hint = e.retryAfterMs ?? (headers ? retryAfterMs((n) => headers.get(n)) : undefined);
-    return { status: e.statusCode, code: e.code ?? `Http${e.statusCode}`, message: e.message ?? '', ...(hint !== undefined ? { retryAfterMs: hint } : {}), category: 'http' };
+    const message = withDetails(e.message ?? '', e.response?.bodyAsText);
+    return { status: e.statusCode, code: e.code ?? `Http${e.statusCode}`, message, ...(hint !== undefined ? { retryAfterMs: hint } : {}), category: 'http' };
   }
   const code = e?.code ?? (error as { cause?: { code?: string } })?.cause?.code;
   if (code && NETWORK_CODES.has(code)) return { code, message: e?.message ?? code, category: 'network' };
@@ -72,6 +73,21 @@ export function classify(error: unknown): ArmFailure {
   if (e?.message && /long-running operation has failed|operation (was )?(failed|canceled|cancelled)/i.test(e.message)) return { code: 'OperationFailed', message: e.message, category: 'operation-failed' };
   if (e?.name === 'RestError') return { code: code ?? 'RequestFailed', message: e.message ?? String(error), category: 'network' };
   return { code: code ?? 'Error', message: e?.message ?? String(error), category: 'network' };
+}
+
+/**
+ * ARM often says only "One or more fields contain incorrect values:" and puts the reason in
+ * `error.details`; the reason is what a person needs, so it is appended.
+ */
+export function withDetails(message: string, body: string | null | undefined): string {
+  if (!body) return message;
+  try {
+    const details = (JSON.parse(body) as { error?: { details?: { target?: string; message?: string }[] } }).error?.details ?? [];
+    const reasons = details.map((d) => d.message).filter((m): m is string => typeof m === 'string' && !message.includes(m));
+    return reasons.length > 0 ? `${message.replace(/[:\s]+$/, '')}: ${reasons.join('; ')}` : message;
+  } catch {
+    return message;
+  }
 }
 
 export function isRetryable(f: ArmFailure): boolean {

@@ -69,6 +69,8 @@ export interface ArmServer {
   resource(service: { subscription: string; resourceGroup: string; service: string }, relative: string, format?: 'rawxml'): Record<string, unknown> | undefined;
   /** Changes a resource behind the deploy's back (a colleague in the portal): properties merged, ETag bumped. */
   foreignChange(service: { subscription: string; resourceGroup: string; service: string }, relative: string, properties: Record<string, unknown>): void;
+  /** Creates or replaces a resource directly (validated like a PUT, not logged): test set-up. */
+  seed(service: { subscription: string; resourceGroup: string; service: string }, relative: string, properties: Record<string, unknown>, apiVersion?: string): void;
   /** Clears the log (not the state). */
   resetLog(): void;
   close(): Promise<void>;
@@ -364,6 +366,11 @@ export async function startArmServer(options: ArmServerOptions = {}): Promise<Ar
       if (!r) throw new Error(`no resource at ${relative}`);
       r.properties = { ...r.properties, ...properties };
       r.etag = store.nextEtag();
+    },
+    seed(service, relative, properties, apiVersion = '2024-05-01') {
+      const r = route(`${serviceId(service)}/${relative}`);
+      if (r.kind !== 'item') throw new Error(`not a resource path: ${relative}`);
+      store.commit(r.service, r.spec, r.names, store.prepare(r.service, r.spec, r.names, { properties }, apiVersion), apiVersion);
     },
     resetLog: () => {
       log.length = 0;
