@@ -16,7 +16,8 @@ import { type Diagnostic, diagnostic } from '../../diagnostics/index.ts';
 export const CREDENTIAL_CHOICES = ['auto', 'pipelines', 'cli', 'default', 'token'] as const;
 export type CredentialChoice = (typeof CREDENTIAL_CHOICES)[number];
 
-export const PIPELINE_VARIABLES = ['AZURESUBSCRIPTION_SERVICE_CONNECTION_ID', 'AZURESUBSCRIPTION_CLIENT_ID', 'AZURESUBSCRIPTION_TENANT_ID', 'SYSTEM_ACCESSTOKEN'] as const;
+/** Set by AzureCLI@2 (the first three), mapped by the pipeline (SYSTEM_ACCESSTOKEN), and by the agent (SYSTEM_OIDCREQUESTURI). */
+export const PIPELINE_VARIABLES = ['AZURESUBSCRIPTION_SERVICE_CONNECTION_ID', 'AZURESUBSCRIPTION_CLIENT_ID', 'AZURESUBSCRIPTION_TENANT_ID', 'SYSTEM_ACCESSTOKEN', 'SYSTEM_OIDCREQUESTURI'] as const;
 
 export type CredentialResult = { readonly credential: TokenCredential; readonly name: string } | { readonly error: Diagnostic };
 
@@ -35,6 +36,15 @@ export function staticTokenCredential(token: string, now = Date.now()): TokenCre
 }
 
 export function chooseCredential(choice: CredentialChoice, env: Env, authorityHost: string): CredentialResult {
+  try {
+    return choose(choice, env, authorityHost);
+  } catch (error) {
+    // Credentials check their environment when constructed (AzurePipelinesCredential reads SYSTEM_OIDCREQUESTURI).
+    return { error: diagnostic('MA8010', `the ${choice} credential cannot be used here: ${(error as Error).message}`) };
+  }
+}
+
+function choose(choice: CredentialChoice, env: Env, authorityHost: string): CredentialResult {
   const present = (name: string) => (env[name] ?? '').trim() !== '';
   const pipelines = () =>
     new AzurePipelinesCredential(env.AZURESUBSCRIPTION_TENANT_ID!, env.AZURESUBSCRIPTION_CLIENT_ID!, env.AZURESUBSCRIPTION_SERVICE_CONNECTION_ID!, env.SYSTEM_ACCESSTOKEN!, { authorityHost });
