@@ -201,6 +201,30 @@ describe('deploy: apply', () => {
     assert.ok(seen.length > 0 && seen.every((u) => u.startsWith(server.origin)), 'nothing was sent anywhere but the ARM endpoint');
   });
 
+  for (const mode of ['async', 'location', 'provisioning'] as const) {
+    it(`follows ${mode} long-running operations, typed (2024-05-01) and raw (the preview MCP API type)`, async () => {
+      server.lro.set('apis', { mode, polls: 2 });
+      const http = await deploy(harness(server), stateOf(modelOf(exampleConfig())));
+      assert.equal(http.result.ok, true, JSON.stringify(http.result.failed?.diagnostic));
+      server.store.resources.clear();
+      const h = harness(server);
+      const mcp = await deploy(h, stateFromText(EXAMPLE.replace('  path: mcp/v1\n', '  path: mcp/v1\n  type: mcp\n')));
+      assert.equal(mcp.result.ok, true, JSON.stringify(mcp.result.failed?.diagnostic));
+      const polls = server.log.filter((e) => e.path.includes('/operationresults/') || (e.method === 'GET' && e.path.endsWith('/apis/mcp-tools') && e.apiVersion !== '2024-05-01'));
+      assert.ok(polls.length >= 2, `the raw poller polled (${polls.length})`);
+      assert.ok(server.resource(SVC, 'apis/mcp-tools'), 'the MCP API exists once the operation ended');
+    });
+  }
+
+  it('reports a long-running operation that ends as Failed with MA8043, typed or raw', async () => {
+    server.lro.set('apis', { mode: 'async', polls: 1, fail: true });
+    const typed = await deploy(harness(server), stateOf(modelOf(exampleConfig())));
+    assert.equal(typed.result.failed?.diagnostic.code, 'MA8043', JSON.stringify(typed.result.failed?.diagnostic));
+    const raw = await deploy(harness(server), stateFromText(EXAMPLE.replace('  path: mcp/v1\n', '  path: mcp/v1\n  type: mcp\n')));
+    assert.equal(raw.result.failed?.diagnostic.code, 'MA8043', JSON.stringify(raw.result.failed?.diagnostic));
+    assert.match(raw.result.failed!.diagnostic.message, /^create apis\/mcp-tools: the long-running operation failed: ValidationError: The operation failed\.$/);
+  });
+
   it('reports a missing instance as MA8020 before reading anything else', async () => {
     const h = harness(server);
     const ctx: DeployContext = { ...h.ctx, conn: createArmConnection({ credential: fakeCredential().credential, endpoint: h.ctx.conn.endpoint, target: { ...TARGET, serviceName: 'nope' } }) };

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { progress } from '../../src/azure/arm/progress.ts';
 import { type ArmServer, DEFAULT_SERVICE, startArmServer } from '../support/arm-server/index.ts';
 import { runCli } from '../support/cli.ts';
 
@@ -160,5 +161,30 @@ describe('mcp-apim deploy', () => {
     const r = await runCli(['deploy', '--help']);
     assert.equal(r.code, 0);
     for (const s of ['--what-if', '--prune', '--plan-out', '--credential', '(default: "auto")', '--arm-endpoint', 'Exit codes', 'Examples', 'AZURE_ACCESS_TOKEN']) assert.ok(r.stdout.includes(s), s);
+  });
+
+  it('progress: a spinner on a terminal that ends in clean lines; plain lines otherwise', async () => {
+    let tty = '';
+    const p = progress((t) => {
+      tty += t;
+    }, true);
+    p.start('create apis mcp-tools');
+    await new Promise((r) => setTimeout(r, 200));
+    p.note('retry 2 of create apis/mcp-tools after 429 TooManyRequests (waiting 1.0 s)');
+    p.done('  created  apis mcp-tools');
+    const frames = tty.match(/\r\x1b\[K[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] create apis mcp-tools/g) ?? [];
+    assert.ok(frames.length >= 2, 'the spinner turns while the write is in flight');
+    assert.ok(tty.endsWith('\r\x1b[K  created  apis mcp-tools\n'), 'the spinner line is replaced by the result');
+    const after = tty.length;
+    await new Promise((r) => setTimeout(r, 120));
+    assert.equal(tty.length, after, 'no frames after the line is done');
+    let plain = '';
+    const q = progress((t) => {
+      plain += t;
+    }, false);
+    q.start('create apis mcp-tools');
+    q.note('retry 2 after 429');
+    q.done('  created  apis mcp-tools');
+    assert.equal(plain, '    retry 2 after 429\n  created  apis mcp-tools\n');
   });
 });
