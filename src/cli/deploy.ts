@@ -103,7 +103,8 @@ async function deploy(configPath: string, o: DeployOptions, io: CliIo): Promise<
   const parameters: Record<string, string> = {};
   for (const p of o.parameter) {
     const eq = p.indexOf('=');
-    if (eq <= 0) usage.push(diagnostic('MA8004', `--parameter takes name=value, not ${JSON.stringify(p.includes('=') ? p : `${p.slice(0, 40)}`)}`));
+    // Only the name is ever echoed: the value may be a secret.
+    if (eq <= 0) usage.push(diagnostic('MA8004', eq < 0 ? `--parameter takes name=value; ${JSON.stringify(p.slice(0, 60))} has no "="` : '--parameter takes name=value; the name is missing'));
     else parameters[p.slice(0, eq)] = p.slice(eq + 1);
   }
   if (usage.length > 0 || 'error' in endpoint) return fail(usage);

@@ -69,8 +69,9 @@ describe('mcp-apim deploy', () => {
     assert.match(first.stdout, /^ {2}created {2}apis mcp-tools$/m);
     assert.match(first.stdout, /^Applied: 15 created, 0 updated, 0 deleted, 0 unchanged \(15 writes\)\.$/m);
     server.resetLog();
-    const second = await runCli(args('--json'), { env });
+    const second = await runCli(args('--json', '--prune'), { env });
     assert.equal(second.code, 0, second.stderr);
+    assert.ok(server.log.some((e) => e.query.has('$skiptoken')), 'nextLink pages on the loopback http origin are followed through the https-addressed transport');
     const json = JSON.parse(second.stdout) as { summary: { unchanged: number }; applied: { ok: boolean; writes: number } };
     assert.deepEqual(json.applied, { ok: true, writes: 0 });
     assert.equal(json.summary.unchanged, 15);
@@ -141,6 +142,7 @@ describe('mcp-apim deploy', () => {
       [args('--fail-on-changes'), /MA8004: --fail-on-changes only makes sense with --what-if/],
       [args('-p', 'nope=1'), /MA8003: --parameter nope: the compiled resources have no such parameter/],
       [args('--credential', 'magic'), /MA8004: --credential must be one of auto, pipelines, cli, default, token/],
+      [args('-p', '=s3cret'), /MA8004: --parameter takes name=value; the name is missing/],
     ];
     for (const [argv, expected] of cases) {
       const r = await runCli(argv, { env });
