@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as registerCompile } from './compile.ts';
+import { register as registerDeploy } from './deploy.ts';
 import { register as registerExpr } from './expr.ts';
 import { register as registerInit } from './init.ts';
 import type { CliIo } from './io.ts';
@@ -14,7 +15,7 @@ import { register as registerValidate } from './validate.ts';
 export type Register = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
 
 /** One module per command (or command group), in the order `--help` lists them. */
-const commands: Register[] = [registerInit, registerValidate, registerCompile, registerMatrix, registerTest, registerPolicy, registerExpr, registerToken, registerRoles];
+const commands: Register[] = [registerInit, registerValidate, registerCompile, registerMatrix, registerTest, registerPolicy, registerExpr, registerToken, registerDeploy, registerRoles];
 
 export function registerCommands(program: Command, io: CliIo, setExit: (code: number) => void): void {
   for (const register of commands) register(program, io, setExit);
