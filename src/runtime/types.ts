@@ -20,6 +20,10 @@ export interface GatewayRequest {
   readonly headers: Headers;
   readonly body?: string;
   readonly ipAddress?: string;
+  /** The backend URL APIM computes (service URL + operation path + query): `context.Request.Url`. Defaults to `url`. */
+  readonly backendUrl?: string;
+  /** The service URL that `backendUrl` starts with (what set-backend-service replaces). */
+  readonly backendBase?: string;
 }
 
 export interface GatewayResponse {
@@ -97,6 +101,30 @@ export interface Ports {
   readonly expressions: ExpressionPort;
   /** Fetches an OpenID configuration or JWKS document (HTTP in real use; the local identity provider in tests). */
   readonly fetchJson: (url: string) => Promise<unknown>;
+  /** cache-*-value store shared by requests (absent: the policies fail as unsupported). */
+  readonly cache?: ValueCache;
+  /** authentication-managed-identity: a token for `resource` from the (local) identity provider. */
+  readonly managedIdentityToken?: (resource: string, clientId: string | undefined) => string;
+}
+
+/** The internal cache of cache-store-value / cache-lookup-value, on the virtual clock. */
+export class ValueCache {
+  readonly #entries = new Map<string, { value: unknown; expires: number }>();
+  get(key: string, now: number): unknown {
+    const e = this.#entries.get(key);
+    if (!e) return undefined;
+    if (e.expires <= now) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return e.value;
+  }
+  set(key: string, value: unknown, durationMs: number, now: number): void {
+    this.#entries.set(key, { value, expires: now + durationMs });
+  }
+  delete(key: string): void {
+    this.#entries.delete(key);
+  }
 }
 
 /** The mutable state of one request as policies see and change it. */
@@ -107,6 +135,8 @@ export interface RequestState {
   request: { method: string; url: string; headers: Headers; body: string | undefined; bodyConsumed: boolean; ipAddress: string };
   response: { status: number; reason: string; headers: Headers; body: string };
   readonly variables: Map<string, unknown>;
+  /** The service URL the request is forwarded to; `request.url` starts with it. */
+  backendBase: string;
   lastError: LastError | undefined;
   forwarded: boolean;
   /** rate-limit increments whose condition is an expression run when the request ends. */

@@ -65,6 +65,15 @@ function identityProvider(authority: string, keys: DevKeys): (url: string) => Pr
   };
 }
 
+/** APIM's backend URL: the service URL, then the request path after the API's path, then the query. */
+export function backendUrl(serviceUrl: string, apiPath: string, path: string): { backendUrl: string; backendBase: string } {
+  const [p, query] = path.split(/\?(.*)/s, 2);
+  const prefix = `/${apiPath.replace(/^\/+|\/+$/g, '')}`;
+  const rest = p!.startsWith(prefix) ? p!.slice(prefix.length) : p!;
+  const base = serviceUrl.replace(/\/+$/, '');
+  return { backendUrl: `${base}${rest}${query ? `?${query}` : ''}`, backendBase: base };
+}
+
 /** Runs one traffic file's exchanges in order. */
 export async function replayFile(file: string, exchanges: readonly Exchange[], options: ReplayOptions): Promise<ExchangeResult[]> {
   const { config, deployment, keys } = options;
@@ -105,7 +114,8 @@ export async function replayFile(file: string, exchanges: readonly Exchange[], o
       const nf = route.notFound;
       response = { status: nf.status, reason: 'Not Found', headers: headersFrom(nf.headers), body: nf.body, forwarded: false, trace: [{ scope: 'gateway', section: 'gateway', policy: 'routing', message: `no API operation matches ${exchange.request.method} ${exchange.request.path}` }] };
     } else {
-      response = await handle(route.policy, { method: exchange.request.method, url, headers: headersFrom(headers), body: exchange.request.bodyText }, ports);
+      const backend = route.operation.startsWith('mcp-') ? backendUrl(config.api.backend, config.api.path, exchange.request.path) : undefined;
+      response = await handle(route.policy, { method: exchange.request.method, url, headers: headersFrom(headers), body: exchange.request.bodyText, ...backend }, ports);
     }
     const flatHeaders = Object.fromEntries([...response.headers].map(([k, v]) => [k, v.join(',')]));
     const failures = checkExpectation(exchange.expect, { status: response.status, forwarded: response.forwarded, headers: flatHeaders, bodyText: response.body });

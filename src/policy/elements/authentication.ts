@@ -138,7 +138,7 @@ export const checkHeader: PolicySchema = policy({
   },
   content: 'elements',
   children: { value: { schema: textPart('value', exprText('An accepted header value.', { required: false })) } },
-  emulator: notYet('no check-header handler yet'),
+  emulator: { status: 'supported' },
 });
 
 export const getAuthorizationContext: PolicySchema = policy({
@@ -175,7 +175,7 @@ export const ipFilter: PolicySchema = policy({
       schema: { name: 'address-range', kind: 'part', description: 'An inclusive IP address range.', attributes: { from: str('First address.', { required: true }), to: str('Last address.', { required: true }) }, content: 'empty' },
     },
   },
-  emulator: notYet('no ip-filter handler yet'),
+  emulator: { status: 'partial', reason: 'IPv4 addresses and ranges only; IPv6 callers fail to parse (FailedToParseCallerIP)' },
 });
 
 const certificateIdentity: ElementSchema = {
@@ -250,7 +250,7 @@ export const authenticationManagedIdentity: PolicySchema = policy({
     'ignore-error': bool('Continue when no token can be obtained.', { expression: false, default: 'false' }),
   },
   content: 'empty',
-  emulator: notYet('needs a managed-identity token port, which the emulator does not have yet'),
+  emulator: { status: 'supported', reason: 'the token is minted by the local identity provider (mcp-apim test) or comes from the identity port' },
 });
 
 export const authenticationPolicies: readonly PolicySchema[] = [

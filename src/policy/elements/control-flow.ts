@@ -1,5 +1,5 @@
 /** Policy control and flow: choose, include-fragment, retry, wait — and `<base/>`. */
-import { ALL_SCOPES, ALL_SECTIONS, bool, type ElementSchema, fixedName, int, notYet, oneOfValues, policy, type PolicySchema } from './schema.ts';
+import { ALL_SCOPES, ALL_SECTIONS, bool, type ElementSchema, fixedName, int, oneOfValues, policy, type PolicySchema } from './schema.ts';
 
 export const when: ElementSchema = {
   name: 'when',
@@ -65,7 +65,7 @@ export const retry: PolicySchema = policy({
     'first-fast-retry': bool('Retry once immediately before the intervals apply.', { default: 'false' }),
   },
   content: 'policies',
-  emulator: notYet('no retry handler yet; it needs virtual waits on the emulator clock'),
+  emulator: { status: 'supported', reason: 'intervals between attempts are recorded in the trace, not waited' },
 });
 
 export const wait: PolicySchema = policy({
@@ -78,7 +78,7 @@ export const wait: PolicySchema = policy({
   attributes: { for: oneOfValues(['all', 'any'], 'Wait for all children, or for the first one to finish.', { default: 'all' }) },
   content: 'policies',
   allowedPolicies: ['send-request', 'cache-lookup-value', 'choose', 'forward-request', 'cache-store-value', 'authentication-managed-identity'],
-  emulator: notYet('no wait handler yet; its children (send-request, cache-lookup-value) are unsupported too'),
+  emulator: { status: 'supported', reason: 'children run one after the other' },
 });
 
 export const base: PolicySchema = policy({

@@ -1,6 +1,6 @@
 /** Rate limiting and quotas (request counts; the token limits of LLM APIs are in ai-gateway.ts). */
 import type { Sku } from '../../config/types.ts';
-import { ALL_SCOPES, ALL_SECTIONS, type AttributeSchema, bool, type ElementSchema, fixedName, int, notYet, policy, type PolicySchema, str } from './schema.ts';
+import { ALL_SCOPES, ALL_SECTIONS, type AttributeSchema, bool, type ElementSchema, fixedName, int, policy, type PolicySchema, str } from './schema.ts';
 
 const V2: readonly Sku[] = ['BasicV2', 'StandardV2', 'PremiumV2'];
 
@@ -136,7 +136,7 @@ export const limitConcurrency: PolicySchema = policy({
     'max-count': fixedCount('Maximum concurrent requests for one key value.', { min: 1 }, { required: true }),
   },
   content: 'policies',
-  emulator: notYet('no limit-concurrency handler yet; the emulator replays requests one at a time'),
+  emulator: { status: 'supported', reason: 'the emulator replays requests one at a time, so the limit never binds' },
 });
 
 export const rateLimitingPolicies: readonly PolicySchema[] = [rateLimit, rateLimitByKey, quota, quotaByKey, limitConcurrency];

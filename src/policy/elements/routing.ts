@@ -49,7 +49,7 @@ export const setBackendService: PolicySchema = policy({
   },
   oneOf: [{ attributes: ['base-url', 'backend-id', 'dapr-app-id'] }],
   content: 'empty',
-  emulator: notYet('no set-backend-service handler yet; backend-id needs a registry of backend resources'),
+  emulator: { status: 'partial', reason: 'base-url is supported; backend-id needs the backend resources (pools, circuit breakers), which the emulator does not have, and fails with BackendNotFound' },
 });
 
 export const proxy: PolicySchema = policy({

@@ -16,7 +16,7 @@ export const setMethod: PolicySchema = policy({
   attributes: {},
   content: 'text',
   text: exprText('The HTTP method, e.g. POST.', { required: true, type: { kind: 'string', nonEmpty: true } }),
-  emulator: notYet('no set-method handler yet'),
+  emulator: { status: 'supported' },
 });
 
 export const setStatus: PolicySchema = policy({
@@ -100,7 +100,7 @@ export const setQueryParameter: PolicySchema = policy({
   },
   content: 'elements',
   children: { value: { schema: queryValue } },
-  emulator: notYet('no set-query-parameter handler yet'),
+  emulator: { status: 'supported' },
 });
 
 export const rewriteUri: PolicySchema = policy({
@@ -115,7 +115,7 @@ export const rewriteUri: PolicySchema = policy({
     'copy-unmatched-params': bool('Append query parameters that the operation template did not match.', { expression: false, default: 'true' }),
   },
   content: 'empty',
-  emulator: notYet('no rewrite-uri handler yet; it needs the operation URL template'),
+  emulator: { status: 'partial', reason: 'the template is used literally: {parameters} of the operation URL template are not substituted' },
 });
 
 export const jsonToXml: PolicySchema = policy({
@@ -175,7 +175,7 @@ export const findAndReplace: PolicySchema = policy({
     to: str('The replacement.', { required: true }),
   },
   content: 'empty',
-  emulator: notYet('no find-and-replace handler yet'),
+  emulator: { status: 'supported' },
 });
 
 export const redirectContentUrls: PolicySchema = policy({
@@ -234,7 +234,7 @@ export const mockResponse: PolicySchema = policy({
     enabled: bool('Whether the policy runs.', { expression: false }),
   },
   content: 'empty',
-  emulator: notYet('needs the OpenAPI examples of the API, which the emulator does not load'),
+  emulator: { status: 'partial', reason: 'answers with the status and content type but an empty body: APIM takes the body from the OpenAPI examples, which the emulator does not load' },
 });
 
 export const transformationPolicies: readonly PolicySchema[] = [

@@ -3,7 +3,13 @@ import { choose, setVariable, trace } from './control.ts';
 import { validateAzureAdToken, validateJwt } from './jwt.ts';
 import { quotaByKey, quotaPerSubscription, rateLimitByKey, rateLimitPerSubscription } from './limits.ts';
 import { forwardRequest, returnResponse, setBody, setHeader, setStatus } from './message.ts';
-import { emitMetric, logToEventhub } from './observe.ts';
+import { azureOpenAiEmitTokenMetric, emitMetric, llmEmitTokenMetric, logToEventhub } from './observe.ts';
+import { checkHeader, cors, ipFilter } from './access.ts';
+import { authenticationManagedIdentity, cacheLookupValue, cacheRemoveValue, cacheStoreValue, findAndReplace, validateContent } from './content.ts';
+import { includeFragment, limitConcurrency, mockResponse, retry, wait } from './flow.ts';
+import { rewriteUri, setBackendService, setMethod, setQueryParameter } from './routing.ts';
 
 /** Every element the runtime executes, by name. An element missing here is an UnsupportedFeature. */
-export const handlers: ReadonlyMap<string, Handler> = new Map([choose, setVariable, trace, setHeader, setStatus, setBody, returnResponse, forwardRequest, validateJwt, validateAzureAdToken, rateLimitByKey, rateLimitPerSubscription, quotaByKey, quotaPerSubscription, emitMetric, logToEventhub].map((h) => [h.name, h]));
+export const handlers: ReadonlyMap<string, Handler> = new Map([choose, setVariable, trace, setHeader, setStatus, setBody, returnResponse, forwardRequest, validateJwt, validateAzureAdToken, rateLimitByKey, rateLimitPerSubscription, quotaByKey, quotaPerSubscription, emitMetric, logToEventhub,
+  llmEmitTokenMetric, azureOpenAiEmitTokenMetric, checkHeader, cors, ipFilter, authenticationManagedIdentity, cacheLookupValue, cacheStoreValue, cacheRemoveValue, findAndReplace, validateContent,
+  includeFragment, limitConcurrency, mockResponse, retry, wait, rewriteUri, setBackendService, setMethod, setQueryParameter].map((h) => [h.name, h]));

@@ -30,3 +30,17 @@ export const logToEventhub: Handler = {
     return 'continue';
   },
 };
+
+/** llm-emit-token-metric / azure-openai-emit-token-metric: token counts come from the backend's `usage`, recorded in the trace. */
+const tokenMetric = (name: string): Handler => ({
+  name,
+  run(element, ctx) {
+    const dimensions = childElements(element)
+      .filter((d) => d.name === 'dimension')
+      .map((d) => `${attrText(d, 'name', ctx) ?? ''}=${attrText(d, 'value', ctx) ?? ''}`);
+    ctx.trace(name, `${attrText(element, 'namespace', ctx) ?? 'API Management'} {${dimensions.join(', ')}}`);
+    return 'continue';
+  },
+});
+export const llmEmitTokenMetric = tokenMetric('llm-emit-token-metric');
+export const azureOpenAiEmitTokenMetric = tokenMetric('azure-openai-emit-token-metric');
