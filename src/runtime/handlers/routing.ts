@@ -53,12 +53,19 @@ export const setQueryParameter: Handler = {
     const name = attrText(element, 'name', ctx) ?? '';
     const action = (attrText(element, 'exists-action', ctx, 'override') ?? 'override').toLowerCase();
     const url = new URL(ctx.state.request.url);
-    const exists = url.searchParams.has(name);
-    if (action === 'delete') url.searchParams.delete(name);
-    else if (!(action === 'skip' && exists)) {
-      if (action !== 'append') url.searchParams.delete(name);
-      for (const v of values(element, ctx)) url.searchParams.append(name, v);
+    const entries = [...url.searchParams];
+    const at = entries.findIndex(([k]) => k === name);
+    const added = values(element, ctx).map((v) => [name, v] as [string, string]);
+    let next = entries;
+    // the parameter keeps its place in the query: override swaps it in place, append adds beside it
+    if (action === 'delete') next = entries.filter(([k]) => k !== name);
+    else if (at < 0) next = [...entries, ...added];
+    else if (action === 'override') next = [...entries.slice(0, at).filter(([k]) => k !== name), ...added, ...entries.slice(at).filter(([k]) => k !== name)];
+    else if (action === 'append') {
+      const last = entries.findLastIndex(([k]) => k === name);
+      next = [...entries.slice(0, last + 1), ...added, ...entries.slice(last + 1)];
     }
+    url.search = new URLSearchParams(next).toString();
     ctx.state.request.url = url.href;
     ctx.trace('set-query-parameter', `${name} ${action}: ${url.search}`);
     return 'continue';
