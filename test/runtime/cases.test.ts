@@ -102,7 +102,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
             if (w.backend.url) assert.equal(seen.url, w.backend.url, where);
             if (w.backend.body !== undefined) assert.equal(seen.body, w.backend.body, where);
             for (const [k, v] of Object.entries(w.backend.headers ?? {})) {
-              const got = seen.headers.get(k.toLowerCase())?.join(',');
+              const got: string | undefined = seen.headers.get(k.toLowerCase())?.join(',');
               if (v === true) assert.ok(got !== undefined, `backend ${k} present; ${where}`);
               else if (v === false) assert.equal(got, undefined, `backend ${k} absent; ${where}`);
               else assert.equal(got, v, `backend ${k}; ${where}`);
