@@ -5,6 +5,7 @@ import { compileExpression } from '../expr/compile.ts';
 import { API_TYPES, type ApiType, type CheckedPolicy, type CheckOptions as PolicyCheckOptions, checkPolicy, SKUS } from '../policy/check.ts';
 import { fileHost, reportDiagnostics } from './common.ts';
 import { type CliIo, ExitCode } from './io.ts';
+import { registerRun } from './policy-run.ts';
 
 /** The expression engine's load-time check (parse, plan, library members), shared by `policy check` and `npm run corpus`. */
 export function expressionChecker(): NonNullable<PolicyCheckOptions['checkExpression']> {
@@ -20,14 +21,15 @@ interface CheckOptions {
 
 /**
  * `mcp-apim policy …`: a command group for any APIM policy document. `check` is static;
- * `policy run` (the emulator against traffic) joins this group when the runtime lands.
+ * `run` replays traffic through the emulator (policy-run.ts).
  */
 export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
   const group = program
     .command('policy')
-    .description('Work with any APIM policy document (ours or third-party): check it statically.')
-    .addHelpText('after', '\nExample:\n  mcp-apim policy check policies/*.xml --sku Consumption');
+    .description('Work with any APIM policy document (ours or third-party): check it statically, or run it in the emulator.')
+    .addHelpText('after', '\nExamples:\n  mcp-apim policy check policies/*.xml --sku Consumption\n  mcp-apim policy run policy.xml --traffic traffic/smoke.jsonl');
   registerCheck(group, io, setExit);
+  registerRun(group, io, setExit);
 }
 
 function registerCheck(group: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -85,10 +87,10 @@ Examples:
 }
 
 /** The named-values file, or null (after saying why) when it cannot be used. */
-function readNamedValues(path: string, io: CliIo): Record<string, string> | null {
+export function readNamedValues(path: string, io: CliIo, command = 'policy check'): Record<string, string> | null {
   const text = fileHost(io).readFile(path);
   const fail = (why: string) => {
-    io.stderr(`mcp-apim policy check: --named-values ${path}: ${why}\n`);
+    io.stderr(`mcp-apim ${command}: --named-values ${path}: ${why}\n`);
     return null;
   };
   if (text === undefined) return fail('no such file, or not a readable file');

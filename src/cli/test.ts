@@ -1,16 +1,15 @@
-import { globSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { globSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type Diagnostic, diagnostic, fileSpan, hasErrors } from '../diagnostics/index.ts';
 import { compileConfig } from '../emit/compile.ts';
 import { buildDeployment, policiesFromFiles } from '../runtime/deployment.ts';
 import { generateDevKeys } from '../runtime/identity/keys.ts';
-import { junitXml } from '../traffic/junit.ts';
-import { parseTraffic } from '../traffic/parse.ts';
-import { type ExchangeResult, replayFile } from '../traffic/replay.ts';
+import { type ExchangeResult, replayFile, replayTarget } from '../traffic/replay.ts';
 import type { Exchange } from '../traffic/types.ts';
 import { diagnosticsJson, loadConfigFile, reportDiagnostics } from './common.ts';
-import { type CliIo, ExitCode, useColor } from './io.ts';
+import { type CliIo, ExitCode } from './io.ts';
+import { printResults, readTraffic, writeJunit } from './traffic-report.ts';
 
 interface Options {
   readonly json?: boolean;
@@ -24,30 +23,6 @@ function trafficFiles(args: readonly string[], configPath: string, tests: readon
   if (args.length > 0) return args.map((a) => resolve(io.cwd, a));
   const base = dirname(resolve(io.cwd, configPath));
   return [...new Set(tests.flatMap((pattern) => globSync(pattern, { cwd: base }).map((f) => resolve(base, f))))].sort();
-}
-
-function report(results: readonly ExchangeResult[], io: CliIo, options: Options): void {
-  const color = useColor(io);
-  const paint = (code: string, s: string) => (color ? `\u001b[${code}m${s}\u001b[0m` : s);
-  let file = '';
-  for (const r of results) {
-    if (r.file !== file) {
-      file = r.file;
-      io.stdout(`${relative(io.cwd, file) || file}\n`);
-    }
-    io.stdout(`  ${r.passed ? paint('32', '✓') : paint('31', '✗')} ${r.name} ${paint('2', `(${r.status}${r.forwarded ? ', forwarded' : ''})`)}\n`);
-    if (!r.passed || options.trace) {
-      for (const f of r.failures) io.stdout(`      ${paint('31', f)}\n`);
-      if (!r.passed) {
-        io.stdout(`      request: ${r.request.method} ${r.request.path}${r.request.bodyText ? ` ${r.request.bodyText.length > 300 ? `${r.request.bodyText.slice(0, 300)}…` : r.request.bodyText}` : ''}\n`);
-        io.stdout(`      response: ${r.status} ${typeof r.body === 'string' ? r.body.slice(0, 300) : JSON.stringify(r.body).slice(0, 300)}\n`);
-      }
-      io.stdout('      trace:\n');
-      for (const t of r.trace) io.stdout(`        ${t.scope}/${t.section} ${t.policy}: ${t.message.replace(/\n\s*/g, ' ').slice(0, 240)}\n`);
-    }
-  }
-  const failed = results.filter((r) => !r.passed).length;
-  io.stdout(`${failed === 0 ? paint('32', `${results.length} passed`) : paint('31', `${failed} failed`) + `, ${results.length - failed} passed`}\n`);
 }
 
 export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -82,20 +57,10 @@ Examples:
       if (loaded.config && !hasErrors(diagnostics)) {
         const files = trafficFiles(args, configPath, loaded.config.tests, io);
         if (files.length === 0) diagnostics.push(diagnostic('MA9003', args.length === 0 ? "no traffic to replay: give traffic files, or list them under `tests:` in the config" : 'no traffic files matched', fileSpan(configPath)));
-        for (const file of files) {
-          const shown = relative(io.cwd, file) || file;
-          let text: string;
-          try {
-            text = readFileSync(file, 'utf8');
-          } catch {
-            diagnostics.push(diagnostic('MA9001', `cannot read ${shown}: no such file, or not a readable file`, fileSpan(shown)));
-            continue;
-          }
-          sources.set(shown, text);
-          const parsed = parseTraffic(shown, text);
-          diagnostics.push(...parsed.diagnostics);
-          traffic.push({ file: shown, exchanges: parsed.exchanges });
-        }
+        const read = readTraffic(files, io);
+        diagnostics.push(...read.diagnostics);
+        for (const [k, v] of read.sources) sources.set(k, v);
+        traffic.push(...read.traffic);
       }
       const deployment = compiled && !hasErrors(diagnostics) ? buildDeployment(loaded.config!.api.path, policiesFromFiles(compiled.files)) : undefined;
       if (deployment) diagnostics.push(...deployment.diagnostics);
@@ -111,25 +76,10 @@ Examples:
       }
       const keys = generateDevKeys();
       const results: ExchangeResult[] = [];
-      for (const t of traffic) results.push(...(await replayFile(t.file, t.exchanges, { config: loaded.config!, deployment: deployment.deployment, keys, startMs })));
-      const failed = results.filter((r) => !r.passed).length;
-      if (options.junit) {
-        const target = resolve(io.cwd, options.junit);
-        try {
-          writeFileSync(`${target}.tmp`, junitXml(results));
-          renameSync(`${target}.tmp`, target);
-        } catch (error) {
-          io.stderr(`mcp-apim test: cannot write ${options.junit}: ${(error as Error).message}\n`);
-          return setExit(ExitCode.usage);
-        }
-      }
-      if (options.json) {
-        const shape = results.map((r) => ({ name: r.name, passed: r.passed, status: r.status, forwarded: r.forwarded, headers: r.headers, body: r.body, failures: r.failures }));
-        io.stdout(`${JSON.stringify({ results: shape, passed: results.length - failed, failed }, null, 2)}\n`);
-      } else {
-        if (diagnostics.length > 0) reportDiagnostics(diagnostics, sources, io);
-        report(results, io, options);
-      }
+      for (const t of traffic) results.push(...(await replayFile(t.file, t.exchanges, { ...replayTarget(loaded.config!), deployment: deployment.deployment, keys, startMs })));
+      if (options.junit && !writeJunit(options.junit, results, io, 'mcp-apim test')) return setExit(ExitCode.usage);
+      if (!options.json && diagnostics.length > 0) reportDiagnostics(diagnostics, sources, io);
+      const failed = printResults(results, io, options);
       setExit(failed === 0 ? ExitCode.ok : ExitCode.findings);
     });
 }

@@ -18,12 +18,17 @@ export interface CompiledPolicies {
 
 export interface Deployment {
   /** The effective policy for a request, or the gateway's 404 answer. */
-  route(method: string, path: string): { readonly policy: EffectivePolicy; readonly operation: string } | { readonly notFound: ReturnType<typeof gatewayError> };
+  route(method: string, path: string): { readonly policy: EffectivePolicy; readonly operation: string; readonly forwards: boolean } | { readonly notFound: ReturnType<typeof gatewayError> };
 }
 
 /** The compiled `policies/*.xml` of `compileConfig`, keyed like its file map. */
 export function policiesFromFiles(files: Readonly<Record<string, string>>): CompiledPolicies {
   return { api: files['policies/api.xml']!, toolsList: files['policies/tools-list.xml']!, prm: files['policies/prm.xml']! };
+}
+
+/** One policy for every request (`policy run`): any path and method reaches it. */
+export function singlePolicyDeployment(policy: EffectivePolicy): Deployment {
+  return { route: () => ({ policy, operation: 'any', forwards: true }) };
 }
 
 export function buildDeployment(apiPath: string, policies: CompiledPolicies): { deployment?: Deployment; diagnostics: readonly Diagnostic[] } {
@@ -48,11 +53,11 @@ export function buildDeployment(apiPath: string, policies: CompiledPolicies): { 
     deployment: {
       route(method, path) {
         const p = path.split('?')[0]!.replace(/\/+$/, '') || '/';
-        if (p === prmPath && method === 'GET') return { policy: prmPolicy, operation: 'prm-get' };
+        if (p === prmPath && method === 'GET') return { policy: prmPolicy, operation: 'prm-get', forwards: false };
         if (p !== base) return { notFound };
-        if (method === 'POST') return { policy: post, operation: 'mcp-post' };
-        if (method === 'GET') return { policy: other, operation: 'mcp-get' };
-        if (method === 'DELETE') return { policy: other, operation: 'mcp-delete' };
+        if (method === 'POST') return { policy: post, operation: 'mcp-post', forwards: true };
+        if (method === 'GET') return { policy: other, operation: 'mcp-get', forwards: true };
+        if (method === 'DELETE') return { policy: other, operation: 'mcp-delete', forwards: true };
         return { notFound };
       },
     },

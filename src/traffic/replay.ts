@@ -5,6 +5,7 @@
  * (no network, no files); one traffic file is one run (fresh clock and counters).
  */
 import type { Config } from '../config/types.ts';
+import type { Value } from '../expr/port.ts';
 import type { Deployment } from '../runtime/deployment.ts';
 import { expressionPort } from '../runtime/expressions.ts';
 import { openIdConfiguration, tenantUrls } from '../runtime/identity/entra.ts';
@@ -13,7 +14,7 @@ import { mintToken } from '../runtime/identity/mint.ts';
 import { handle } from '../runtime/pipeline.ts';
 import { FixedWindowCounters } from '../runtime/stores/fixed-window.ts';
 import { SlidingWindowCounters } from '../runtime/stores/sliding-window.ts';
-import { type GatewayResponse, type Ports, type TraceEntry, headersFrom } from '../runtime/types.ts';
+import { type GatewayResponse, type Ports, type TraceEntry, ValueCache, headersFrom } from '../runtime/types.ts';
 import { checkExpectation } from './expect.ts';
 import type { Exchange } from './types.ts';
 
@@ -35,8 +36,17 @@ export interface ExchangeResult {
   readonly request: { readonly method: string; readonly path: string; readonly bodyText?: string };
 }
 
+/** Who issues tokens and for whom: `request.token` is minted for this. */
+export interface ReplayIdentity {
+  readonly authority: string;
+  readonly tenantId: string;
+  readonly audience: string;
+}
+
 export interface ReplayOptions {
-  readonly config: Config;
+  readonly identity: ReplayIdentity;
+  /** The API's service URL and path: APIM forwards to service URL + the path after the API path. */
+  readonly api: { readonly serviceUrl: string; readonly path: string; readonly info?: Readonly<Record<string, Value>> };
   readonly deployment: Deployment;
   readonly keys: DevKeys;
   /** Where the virtual clock starts (DESIGN §6: the wall-clock time of the run unless `--now` fixes it). */
@@ -65,36 +75,51 @@ function identityProvider(authority: string, keys: DevKeys): (url: string) => Pr
   };
 }
 
+/** Replay options for a compiled config: its identity settings, API and service URL. */
+export function replayTarget(config: Config): Pick<ReplayOptions, 'identity' | 'api'> {
+  return {
+    identity: { authority: config.identity.authority, tenantId: config.identity.tenantId, audience: config.identity.audiences[0]! },
+    api: {
+      serviceUrl: config.api.backend,
+      path: config.api.path,
+      info: { Id: config.api.name, Name: config.api.name, Path: config.api.path, IsCurrentRevision: true, Revision: '1', Version: null, ServiceUrl: config.api.backend },
+    },
+  };
+}
+
 /** APIM's backend URL: the service URL, then the request path after the API's path, then the query. */
 export function backendUrl(serviceUrl: string, apiPath: string, path: string): { backendUrl: string; backendBase: string } {
   const [p, query] = path.split(/\?(.*)/s, 2);
-  const prefix = `/${apiPath.replace(/^\/+|\/+$/g, '')}`;
-  const rest = p!.startsWith(prefix) ? p!.slice(prefix.length) : p!;
+  const trimmed = apiPath.replace(/^\/+|\/+$/g, '');
+  const prefix = trimmed === '' ? '' : `/${trimmed}`;
+  const rest = prefix !== '' && (p === prefix || p!.startsWith(`${prefix}/`)) ? p!.slice(prefix.length) : p!;
   const base = serviceUrl.replace(/\/+$/, '');
   return { backendUrl: `${base}${rest}${query ? `?${query}` : ''}`, backendBase: base };
 }
 
 /** Runs one traffic file's exchanges in order. */
 export async function replayFile(file: string, exchanges: readonly Exchange[], options: ReplayOptions): Promise<ExchangeResult[]> {
-  const { config, deployment, keys } = options;
+  const { identity, api, deployment, keys } = options;
   let now = options.startMs;
   let ids = 0;
   const clock = () => now;
-  const issuer = tenantUrls(config.identity.authority, config.identity.tenantId).issuerV2;
+  const issuer = tenantUrls(identity.authority, identity.tenantId).issuerV2;
   const results: ExchangeResult[] = [];
   const base: Omit<Ports, 'backend'> = {
     now: clock,
     counters: new SlidingWindowCounters(),
     quotas: new FixedWindowCounters(),
     newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
-    expressions: expressionPort(clock, { api: { Id: config.api.name, Name: config.api.name, Path: config.api.path, IsCurrentRevision: true, Revision: '1', Version: null, ServiceUrl: config.api.backend } }),
-    fetchJson: identityProvider(config.identity.authority, keys),
+    expressions: expressionPort(clock, api.info ? { api: api.info } : {}),
+    fetchJson: identityProvider(identity.authority, keys),
+    cache: new ValueCache(),
+    managedIdentityToken: (resource) => mintToken(keys, { issuer, audience: resource, tenantId: identity.tenantId, now: Math.floor(now / 1000) }, { claims: { azp: 'mcp-apim-managed-identity', idtyp: 'app' } }),
   };
   for (const exchange of exchanges) {
     now += exchange.advanceMs;
     const headers: Record<string, string> = { ...exchange.request.headers };
     if (exchange.request.token && headers.authorization === undefined) {
-      const token = mintToken(keys, { issuer, audience: config.identity.audiences[0]!, tenantId: config.identity.tenantId, now: Math.floor(now / 1000) }, exchange.request.token);
+      const token = mintToken(keys, { issuer, audience: identity.audience, tenantId: identity.tenantId, now: Math.floor(now / 1000) }, exchange.request.token);
       headers.authorization = `Bearer ${token}`;
     }
     const url = `${GATEWAY_ORIGIN}${exchange.request.path.startsWith('/') ? '' : '/'}${exchange.request.path}`;
@@ -114,7 +139,7 @@ export async function replayFile(file: string, exchanges: readonly Exchange[], o
       const nf = route.notFound;
       response = { status: nf.status, reason: 'Not Found', headers: headersFrom(nf.headers), body: nf.body, forwarded: false, trace: [{ scope: 'gateway', section: 'gateway', policy: 'routing', message: `no API operation matches ${exchange.request.method} ${exchange.request.path}` }] };
     } else {
-      const backend = route.operation.startsWith('mcp-') ? backendUrl(config.api.backend, config.api.path, exchange.request.path) : undefined;
+      const backend = route.forwards ? backendUrl(api.serviceUrl, api.path, exchange.request.path) : undefined;
       response = await handle(route.policy, { method: exchange.request.method, url, headers: headersFrom(headers), body: exchange.request.bodyText, ...backend }, ports);
     }
     const flatHeaders = Object.fromEntries([...response.headers].map(([k, v]) => [k, v.join(',')]));
