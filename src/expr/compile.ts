@@ -7,7 +7,7 @@ import { type Diagnostic, diagnostic } from '../diagnostics/index.ts';
 import type { CompileResult, CompiledExpression, ExprContextJson, ExprJsonResult, ExpressionSource } from './api.ts';
 import type * as A from './ast.ts';
 import { NetException } from './net/core.ts';
-import { type ContextInfo, type ContextState, NetRecord, contextValue } from './net/context.ts';
+import { type ContextInfo, type ContextState, NetRecord, contextValue, responseValue } from './net/context.ts';
 import { NetJwt } from './net/jwt.ts';
 import { netLibrary } from './net/library.ts';
 import { knownMemberNames } from './net/registry.ts';
@@ -107,7 +107,7 @@ export function evaluateCompiled(compiled: CompiledExpression, context: Value, n
   }
 }
 
-export { type ContextInfo, type ContextState, contextValue, NetRecord };
+export { type ContextInfo, type ContextState, contextValue, NetRecord, responseValue };
 export const toNetString = (v: Value): string => netLibrary.toNetString(v);
 export const netTypeName = (v: Value): string => (v === null ? 'null' : netLibrary.typeName(v));
 

@@ -101,7 +101,9 @@ export interface Ports {
   readonly expressions: ExpressionPort;
   /** Fetches an OpenID configuration or JWKS document (HTTP in real use; the local identity provider in tests). */
   readonly fetchJson: (url: string) => Promise<unknown>;
-  /** cache-*-value store shared by requests (absent: the policies fail as unsupported). */
+  /** send-request / send-one-way-request: outbound HTTP calls (absent: they fail with BackendConnectionFailure). */
+  readonly send?: (request: BackendRequest) => Promise<BackendResponse>;
+  /** cache-*-value store shared by requests (absent: one per ports object). */
   readonly cache?: ValueCache;
   /** authentication-managed-identity: a token for `resource` from the (local) identity provider. */
   readonly managedIdentityToken?: (resource: string, clientId: string | undefined) => string;

@@ -37,10 +37,10 @@ describe('mcp-apim policy run', () => {
   });
 
   it('refuses a document with an element the emulator does not run before replaying anything (exit 2)', async () => {
-    const dir = workspace('<policies><inbound><send-request mode="new" response-variable-name="r"><set-url>https://x</set-url></send-request></inbound><backend><forward-request /></backend><outbound /><on-error /></policies>', [get('x', {}, { status: 200 })]);
+    const dir = workspace('<policies><inbound><json-to-xml apply="always" consider-accept-header="false" /></inbound><backend><forward-request /></backend><outbound /><on-error /></policies>', [get('x', {}, { status: 200 })]);
     const r = await runCli(['policy', 'run', 'policy.xml', '--traffic', 't.jsonl'], { cwd: dir });
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /policy\.xml:1:\d+: error MA6001: the emulator does not run <send-request>/);
+    assert.match(r.stderr, /policy\.xml:1:\d+: error MA6001: the emulator does not run <json-to-xml>/);
     assert.equal(r.stdout, '');
   });
 

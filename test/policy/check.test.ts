@@ -224,11 +224,11 @@ describe('policy check: MCP lint and expressions', () => {
   });
 
   it('reports what the emulator does not run, as warnings that count as unsupported constructs', () => {
-    const xml = inbound('<send-request mode="new" response-variable-name="r" />\n<set-body template="liquid">{{body.a}}</set-body>');
+    const xml = inbound('<json-to-xml apply="always" consider-accept-header="false" />\n<set-body template="liquid">{{body.a}}</set-body>');
     const r = check(xml);
     const notes = r.diagnostics.filter(isUnsupportedConstruct);
     assert.deepEqual(notes.map((d) => [d.code, d.severity, d.message]), [
-      ['MA4016', 'warning', `the local emulator does not run <send-request>: the emulator has no port for outbound HTTP calls yet`],
+      ['MA4016', 'warning', 'the local emulator does not run <json-to-xml>: no json-to-xml handler yet'],
       ['MA4016', 'warning', 'the local emulator does not honour template="liquid" on <set-body>: Liquid templates are not rendered: the emulator would use the template text itself as the body'],
     ]);
     assert.equal(check(inbound('<set-body>{{body.a}}</set-body>')).diagnostics.filter(isUnsupportedConstruct).length, 0);

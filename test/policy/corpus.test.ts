@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { CORPORA, constructOf, type CorpusReport, scanCorpora, TARGETS } from '../../scripts/corpus.ts';
+import { CORPORA, constructOf, type CorpusReport, runCorpora, scanCorpora, TARGETS } from '../../scripts/corpus.ts';
 import { expressionChecker } from '../../src/cli/policy.ts';
 import { policySchemas } from '../../src/policy/elements/index.ts';
 
@@ -39,6 +39,13 @@ describe('npm run corpus over the shared corpora', () => {
     assert.equal(constructOf(d('the local emulator does not run <retry>: no handler')), '<retry>');
     assert.equal(constructOf(d('the local emulator does not honour template="liquid" on <set-body>: not rendered')), '<set-body template="liquid">');
     assert.equal(constructOf(d('the local emulator does not honour <decryption-keys> in <validate-jwt>: no JWE')), '<validate-jwt><decryption-keys>');
+  });
+
+  it(`runs at least ${TARGETS.ran * 100} % of the files to a response in the emulator (the run column)`, async () => {
+    const run = await runCorpora(CORPORA);
+    assert.equal(run.files, scan().total.files);
+    assert.ok(run.ran / run.files >= TARGETS.ran, `${run.ran} of ${run.files} ran; stopped by: ${run.reasons.slice(0, 5).map((r) => `${r.reason} (${r.files})`).join('; ')}`);
+    assert.ok(run.reasons.every((r) => !r.reason.startsWith('crash:')), `no document crashes the runtime: ${run.reasons.filter((r) => r.reason.startsWith('crash:')).map((r) => r.reason).join('; ')}`);
   });
 
   // The emulator target is reached as handlers land (the lead marks them supported in

@@ -65,6 +65,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
             throw new Error(`no identity provider in policy cases (${url})`);
           },
           managedIdentityToken: (resource) => `mi-token-for-${resource}`,
+          send: async (r) => ({ status: 201, headers: headersFrom({ 'content-type': 'application/json' }), body: JSON.stringify({ echo: `${r.method} ${r.url}`, auth: r.headers.get('authorization')?.[0] ?? null, body: r.body ?? null }) }),
         };
         assert.ok(c.steps.length > 0, 'a case needs steps');
         for (const [i, step] of c.steps.entries()) {

@@ -278,3 +278,15 @@ export function contextValue(state: ContextState, info: ContextInfo): NetRecord 
     },
   });
 }
+
+/** The `IResponse` a send-request stores in its response variable. */
+export function responseValue(status: number, reason: string, headers: HeaderMap, body: string): NetRecord {
+  let consumed = false;
+  const messageBody = new MessageBody(() => (consumed ? '' : body), () => { consumed = true; });
+  return new NetRecord(RESPONSE, {
+    StatusCode: () => status,
+    StatusReason: () => reason,
+    Headers: () => new StringValuesDictionary(() => headers),
+    Body: () => (body === '' ? null : messageBody),
+  });
+}
