@@ -4,7 +4,6 @@ import { proxy } from './routing.ts';
 import { ALL_SCOPES, ALL_SECTIONS, bool, type ElementSchema, exprText, fixedName, type ChildSpec, int, listPart, notYet, oneOfValues, policy, type PolicySchema, str, textPart } from './schema.ts';
 import { setBody, setHeader, setMethod } from './transformation.ts';
 
-const OUTBOUND_HTTP = 'the emulator has no port for outbound HTTP calls yet';
 const DAPR = 'Dapr runs only beside a self-hosted gateway; the emulator has no Dapr sidecar';
 
 const setUrl = textPart('set-url', exprText('URL of the request.', { type: { kind: 'string', nonEmpty: true } }));
