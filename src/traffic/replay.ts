@@ -65,12 +65,13 @@ const parseBody = (text: string): unknown => {
 /** The local identity provider: OpenID configuration and JWKS for any tenant at the config's authority. */
 function identityProvider(authority: string, keys: DevKeys): (url: string) => Promise<unknown> {
   const base = authority.replace(/\/+$/, '');
+  const keySet = jwks(keys); // deriving public JWKs from the private keys is costly: once per run
   return async (url) => {
     if (!url.startsWith(`${base}/`)) throw new Error(`the local identity provider does not serve ${url}`);
     const [tenant, ...rest] = url.slice(base.length + 1).split('/');
     const tail = rest.join('/');
     if (tail === 'v2.0/.well-known/openid-configuration') return openIdConfiguration(base, tenant!);
-    if (tail === 'discovery/v2.0/keys' || tail === 'discovery/keys') return jwks(keys);
+    if (tail === 'discovery/v2.0/keys' || tail === 'discovery/keys') return keySet;
     throw new Error(`the local identity provider does not serve ${url}`);
   };
 }

@@ -142,6 +142,17 @@ function equality(l: Value, r: Value): boolean {
 }
 
 function binary(op: string, l: Value, r: Value): Value {
+  // chars are interned and compared by code: the hot path of character-scanning expressions
+  if (l instanceof NetChar && r instanceof NetChar) {
+    switch (op) {
+      case '==': return l === r;
+      case '!=': return l !== r;
+      case '<': return l.code < r.code;
+      case '>': return l.code > r.code;
+      case '<=': return l.code <= r.code;
+      case '>=': return l.code >= r.code;
+    }
+  }
   if (op === '+' && (typeof l === 'string' || typeof r === 'string')) return toNetString(l) + toNetString(r);
   if (op === '==' || op === '!=') return equality(l, r) !== (op === '!=');
   if (l === null || r === null) {
@@ -350,7 +361,9 @@ export const netLibrary: ExprLibrary = {
     const n = typeof size === 'number' ? size : Number(toDouble(size));
     if (n < 0) throw new NetException('System.OverflowException', 'Arithmetic operation resulted in an overflow.');
     const e = elementType as NetType;
-    return new NetArray(e, Array.from({ length: n }, () => (e.defaultValue ? e.defaultValue() : null)));
+    // value-type defaults of the array types policies allocate are immutable (0, false, null), so one value fills all
+    const d = e.defaultValue ? e.defaultValue() : null;
+    return new NetArray(e, typeof d === 'object' && d !== null ? Array.from({ length: n }, () => e.defaultValue!()) : new Array<Value>(n).fill(d));
   },
   newAnonymous: (names, values) => new NetAnonymous(new Map(names.map((n, i) => [n, values[i]!]))),
   addToCollection: (target, args) => {
