@@ -96,3 +96,31 @@ describe('validate-jwt', () => {
   });
 
 });
+
+describe('validate-jwt with inline issuer-signing-keys', () => {
+  const secret = Buffer.from('a-shared-secret-of-32-bytes-long!');
+  const hs256 = (key: Buffer, claims: Record<string, unknown> = {}) => {
+    const b = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const head = `${b({ alg: 'HS256', typ: 'JWT' })}.${b({ iss: 'me', aud: 'api://gw', exp: now + 600, ...claims })}`;
+    return `${head}.${createHmac('sha256', key).update(head).digest('base64url')}`;
+  };
+  const hmacPolicy = policy(`<validate-jwt header-name="Authorization"><issuer-signing-keys><key>${secret.toString('base64')}</key></issuer-signing-keys><audiences><audience>api://gw</audience></audiences><issuers><issuer>me</issuer></issuers></validate-jwt>`);
+
+  it('accepts an HS256 token signed with the configured symmetric key, and refuses another secret', async () => {
+    assert.equal((await call(hmacPolicy, `Bearer ${hs256(secret)}`)).status, 200);
+    assert.equal((await call(hmacPolicy, `Bearer ${hs256(Buffer.from('another-secret-of-32-bytes-long!!'))}`)).status, 401);
+    assert.equal((await call(hmacPolicy, `Bearer ${hs256(secret, { aud: 'api://other' })}`)).status, 401);
+  });
+
+  it('never treats a key from a JWKS as an HMAC secret (no symmetric keys configured: HS256 refused)', async () => {
+    const pem = createPublicKey({ key: keys.dev.privateJwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
+    assert.equal((await call(jwtPolicy, `Bearer ${hs256(Buffer.from(pem))}`)).status, 401);
+  });
+
+  it('verifies RS256 against an inline RSA key given as modulus and exponent', async () => {
+    const pub = createPublicKey({ key: keys.dev.privateJwk, format: 'jwk' }).export({ format: 'jwk' });
+    const rsa = policy(`<validate-jwt header-name="Authorization"><issuer-signing-keys><key n="${pub.n}" e="${pub.e}" /></issuer-signing-keys><audiences><audience>api://gw</audience></audiences></validate-jwt>`);
+    assert.equal((await call(rsa, `Bearer ${token()}`)).status, 200);
+    assert.equal((await call(rsa, `Bearer ${token({ signWith: 'foreign' })}`)).status, 401);
+  });
+});

@@ -71,10 +71,8 @@ export const validateJwt: PolicySchema = policy({
   },
   emulator: {
     status: 'supported',
-    gaps: [
-      { child: 'issuer-signing-keys', reason: 'signing keys come from openid-config only; inline keys (and symmetric HS* signatures) are not used' },
-      { child: 'decryption-keys', reason: 'encrypted tokens (JWE) are not decrypted' },
-    ],
+    reason: 'inline issuer-signing-keys are used (base64 symmetric keys for HS*, n/e RSA keys); a key given by certificate-id needs APIM\'s certificate store and fails the validation (SigningKeyNotSupported)',
+    gaps: [{ child: 'decryption-keys', reason: 'encrypted tokens (JWE) are not decrypted' }],
   },
 });
 

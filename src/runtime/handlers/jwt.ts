@@ -1,4 +1,4 @@
-import { constants, createPublicKey, type JsonWebKey, type KeyObject, verify as cryptoVerify } from 'node:crypto';
+import { constants, createHmac, createPublicKey, type JsonWebKey, type KeyObject, timingSafeEqual, verify as cryptoVerify } from 'node:crypto';
 import { decodeProtectedHeader, type JWK } from 'jose';
 import { jwtValue } from '../../expr/compile.ts';
 import { gatewayError } from '../gateway-errors.ts';
@@ -16,6 +16,8 @@ interface Rules {
   readonly clockSkewSeconds: number;
   readonly requiredClaims: readonly { name: string; match: 'all' | 'any'; separator: string | undefined; values: readonly string[] }[];
   readonly clientApplicationIds: readonly string[];
+  /** `<issuer-signing-keys>` given inline: symmetric secrets (HS*) and RSA keys (n, e). */
+  readonly inlineKeys?: { readonly symmetric: readonly Buffer[]; readonly asymmetric: readonly JWK[] };
 }
 
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
@@ -125,23 +127,37 @@ async function validate(element: PolicyElement, ctx: StepContext, rules: Rules, 
   if (alg === 'none' || !parts[2]) {
     if (rules.requireSigned) fail('TokenSignatureInvalid', 'The token is not signed. Access denied.');
   } else {
-    if (!ASYMMETRIC.includes(alg)) fail('TokenSignatureInvalid', `The signature algorithm ${alg} is not allowed with the configured keys. Access denied.`);
-    const { keys, issuers } = await keysFor(rules, ctx);
-    const candidates = keys.filter((k) => header.kid === undefined || k.kid === header.kid);
-    if (candidates.length === 0) fail('TokenSignatureKeyNotFound', `No signing key matches kid ${JSON.stringify(header.kid)}. Access denied.`);
-    let verified = false;
-    for (const jwk of candidates) {
-      try {
-        if (verifySignature(alg, publicKeyOf(jwk), `${parts[0]}.${parts[1]}`, parts[2]!)) {
-          verified = true;
-          break;
+    const symmetric = rules.inlineKeys?.symmetric ?? [];
+    // HMAC only against secrets configured as such: a public key fetched from a JWKS is never an HMAC secret
+    if (/^HS(256|384|512)$/.test(alg) && symmetric.length > 0) {
+      const input = Buffer.from(`${parts[0]}.${parts[1]}`);
+      const given = Buffer.from(parts[2]!, 'base64url');
+      const ok = symmetric.some((secret) => {
+        const mac = createHmac(`sha${alg.slice(2)}`, secret).update(input).digest();
+        return mac.length === given.length && timingSafeEqual(mac, given);
+      });
+      if (!ok) fail('TokenSignatureInvalid', 'The token signature is invalid. Access denied.');
+    } else {
+      if (!ASYMMETRIC.includes(alg)) fail('TokenSignatureInvalid', `The signature algorithm ${alg} is not allowed with the configured keys. Access denied.`);
+      const fetched = await keysFor(rules, ctx);
+      const keys = [...(rules.inlineKeys?.asymmetric ?? []), ...fetched.keys];
+      const issuers = fetched.issuers;
+      const candidates = keys.filter((k) => header.kid === undefined || k.kid === undefined || k.kid === header.kid);
+      if (candidates.length === 0) fail('TokenSignatureKeyNotFound', `No signing key matches kid ${JSON.stringify(header.kid)}. Access denied.`);
+      let verified = false;
+      for (const jwk of candidates) {
+        try {
+          if (verifySignature(alg, publicKeyOf(jwk), `${parts[0]}.${parts[1]}`, parts[2]!)) {
+            verified = true;
+            break;
+          }
+        } catch {
+          // try the next key, as APIM does
         }
-      } catch {
-        // try the next key, as APIM does
       }
+      if (!verified) fail('TokenSignatureInvalid', 'The token signature is invalid. Access denied.');
+      discoveredIssuers = issuers;
     }
-    if (!verified) fail('TokenSignatureInvalid', 'The token signature is invalid. Access denied.');
-    discoveredIssuers = issuers;
   }
   // Without an <issuers> list, the issuers of the OpenID configurations are the allowed ones.
   const allowedIssuers = rules.issuers.length > 0 ? rules.issuers : discoveredIssuers;
@@ -173,6 +189,25 @@ async function validate(element: PolicyElement, ctx: StepContext, rules: Rules, 
   return 'continue';
 }
 
+/** `<issuer-signing-keys>`: `<key>` text is a base64 symmetric secret; `n`/`e` attributes an RSA key; certificates need APIM's store. */
+function inlineKeys(block: PolicyElement | undefined, ctx: StepContext): Rules['inlineKeys'] {
+  if (!block) return undefined;
+  const symmetric: Buffer[] = [];
+  const asymmetric: JWK[] = [];
+  for (const key of childElements(block).filter((c) => c.name === 'key')) {
+    const n = attrText(key, 'n', ctx);
+    const e = attrText(key, 'e', ctx);
+    const id = attrText(key, 'id', ctx);
+    if (n && e) asymmetric.push({ kty: 'RSA', n: n.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_'), e: e.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_'), ...(id ? { kid: id } : {}) });
+    else if (attrText(key, 'certificate-id', ctx)) throw new PolicyFailure('validate-jwt', 'SigningKeyNotSupported', 'issuer signing keys from APIM certificates are not available in the emulator');
+    else {
+      const text = key.children.find((c) => c.kind === 'text');
+      if (text?.kind === 'text') symmetric.push(Buffer.from(textOf(text.value, ctx).trim(), 'base64'));
+    }
+  }
+  return { symmetric, asymmetric };
+}
+
 export const validateJwt: Handler = {
   name: 'validate-jwt',
   run(element, ctx) {
@@ -192,6 +227,7 @@ export const validateJwt: Handler = {
         clockSkewSeconds: Number(attrText(element, 'clock-skew', ctx, '0')),
         requiredClaims: requiredClaims(element, ctx),
         clientApplicationIds: [],
+        inlineKeys: inlineKeys(block('issuer-signing-keys'), ctx),
       },
       undefined,
     );
