@@ -7,7 +7,7 @@ import { type Diagnostic, diagnostic } from '../diagnostics/index.ts';
 import type { CompileResult, CompiledExpression, ExprContextJson, ExprJsonResult, ExpressionSource } from './api.ts';
 import type * as A from './ast.ts';
 import { NetException } from './net/core.ts';
-import { type ContextInfo, type ContextState, NetRecord, contextValue, responseValue } from './net/context.ts';
+import { type ContextInfo, type ContextState, NetRecord, authorizationValue, contextValue, responseValue, storedResponse } from './net/context.ts';
 import { NetJwt } from './net/jwt.ts';
 import { netLibrary } from './net/library.ts';
 import { knownMemberNames } from './net/registry.ts';
@@ -31,7 +31,7 @@ const CONTEXT_MEMBERS = [
   'Request', 'Response', 'Variables', 'RequestId', 'Timestamp', 'Elapsed', 'Tracing', 'Api', 'Operation', 'Deployment', 'LastError', 'Subscription', 'User', 'Product', 'Trace',
   'ServiceUrl', 'Method', 'Url', 'OriginalUrl', 'Headers', 'Body', 'IpAddress', 'MatchedParameters', 'Certificate', 'StatusCode', 'StatusReason', 'Scheme', 'Host', 'Port', 'Path', 'QueryString', 'Query',
   'Id', 'Name', 'IsCurrentRevision', 'Revision', 'Version', 'UrlTemplate', 'GatewayId', 'Region', 'ServiceName', 'ServiceId', 'Source', 'Reason', 'Message', 'Scope', 'Section', 'PolicyId',
-  'HasValue', 'Value', 'Invoke',
+  'HasValue', 'Value', 'Invoke', 'AccessToken', 'Claims',
 ];
 
 /** Instance member names used in the tree that no library type has (load-time MA5500). */
@@ -107,7 +107,7 @@ export function evaluateCompiled(compiled: CompiledExpression, context: Value, n
   }
 }
 
-export { type ContextInfo, type ContextState, contextValue, NetRecord, responseValue };
+export { type ContextInfo, type ContextState, authorizationValue, contextValue, NetRecord, responseValue, storedResponse };
 export const toNetString = (v: Value): string => netLibrary.toNetString(v);
 export const netTypeName = (v: Value): string => (v === null ? 'null' : netLibrary.typeName(v));
 

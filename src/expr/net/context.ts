@@ -283,10 +283,25 @@ export function contextValue(state: ContextState, info: ContextInfo): NetRecord 
 export function responseValue(status: number, reason: string, headers: HeaderMap, body: string): NetRecord {
   let consumed = false;
   const messageBody = new MessageBody(() => (consumed ? '' : body), () => { consumed = true; });
-  return new NetRecord(RESPONSE, {
+  const record = new NetRecord(RESPONSE, {
     StatusCode: () => status,
     StatusReason: () => reason,
     Headers: () => new StringValuesDictionary(() => headers),
     Body: () => (body === '' ? null : messageBody),
   });
+  storedResponses.set(record, { status, reason, headers, body: () => (consumed ? '' : body) });
+  return record;
 }
+
+/** The answer behind an IResponse value (return-response response-variable-name starts from it). */
+const storedResponses = new WeakMap<NetRecord, { status: number; reason: string; headers: HeaderMap; body: () => string }>();
+export function storedResponse(v: unknown): { status: number; reason: string; headers: HeaderMap; body: string } | undefined {
+  const r = v instanceof NetRecord ? storedResponses.get(v) : undefined;
+  return r ? { status: r.status, reason: r.reason, headers: r.headers, body: r.body() } : undefined;
+}
+
+/** The `Authorization` object get-authorization-context stores (credential manager connections). */
+export function authorizationValue(accessToken: string, claims: Readonly<Record<string, string>>): NetRecord {
+  return new NetRecord(AUTHORIZATION, { AccessToken: () => accessToken, Claims: () => new StringValuesDictionary(() => new Map(Object.entries(claims).map(([k, v]) => [k.toLowerCase(), [v]]))) });
+}
+const AUTHORIZATION = register({ name: 'Microsoft.WindowsAzure.ApiManagement.Proxy.Gateway.Policies.Expressions.Authorization', base: OBJECT }, 'Authorization');

@@ -155,7 +155,7 @@ export const getAuthorizationContext: PolicySchema = policy({
     'ignore-error': bool('Continue when the context cannot be acquired.', { default: 'false' }),
   },
   content: 'empty',
-  emulator: notYet('needs the credential manager of an APIM instance (OAuth connections), which the emulator does not have'),
+  emulator: { status: 'partial', reason: 'the connection\'s access token is minted by the local identity provider (audience credential-manager:<provider>/<connection>); connection access policies are not checked' },
 });
 
 export const ipFilter: PolicySchema = policy({
@@ -229,7 +229,7 @@ export const authenticationCertificate: PolicySchema = policy({
   },
   oneOf: [{ attributes: ['thumbprint', 'certificate-id', 'body'] }],
   content: 'empty',
-  emulator: notYet('the emulator has no TLS client certificates'),
+  emulator: { status: 'partial', reason: 'the emulator makes no TLS connections: the policy is recorded in the trace, no certificate is presented' },
 });
 
 export const authenticationManagedIdentity: PolicySchema = policy({

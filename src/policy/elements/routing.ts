@@ -22,7 +22,6 @@ export const forwardRequest: PolicySchema = policy({
   emulator: {
     status: 'supported',
     gaps: [
-      { attribute: 'fail-on-error-status-code', value: 'true', reason: 'backend 4xx/5xx answers are returned as they are, not sent to on-error' },
       { attribute: 'follow-redirects', value: 'true', reason: 'backend redirects are returned, not followed' },
     ],
   },

@@ -216,7 +216,6 @@ export const returnResponse: PolicySchema = policy({
   children: { 'set-status': { schema: setStatus, max: 1 }, 'set-header': { schema: setHeader }, 'set-body': { schema: setBody, max: 1 } },
   emulator: {
     status: 'supported',
-    gaps: [{ attribute: 'response-variable-name', reason: 'the response always starts as an empty 200 OK; a stored send-request response is not used' }],
   },
 });
 

@@ -3,6 +3,7 @@
  * find-and-replace, validate-content (size and JSON well-formedness), and
  * authentication-managed-identity (a token from the identity port).
  */
+import { authorizationValue } from '../../expr/compile.ts';
 import { childElements } from '../../policy/tree.ts';
 import { gatewayError } from '../gateway-errors.ts';
 import { type Handler, PolicyFailure, type StepContext, ValueCache } from '../types.ts';
@@ -113,6 +114,37 @@ export const authenticationManagedIdentity: Handler = {
     if (output) ctx.state.variables.set(output, token);
     else ctx.state.request.headers.set('authorization', [`Bearer ${token}`]);
     ctx.trace('authentication-managed-identity', `token for ${resource}${output ? ` in ${output}` : ''}`);
+    return 'continue';
+  },
+};
+
+/**
+ * get-authorization-context: APIM's credential manager hands out the access token of a
+ * connection; the emulator asks the identity port for a token for `credential-manager:<provider>/<connection>`.
+ */
+export const getAuthorizationContext: Handler = {
+  name: 'get-authorization-context',
+  run(element, ctx) {
+    const provider = attrText(element, 'provider-id', ctx) ?? '';
+    const connection = attrText(element, 'authorization-id', ctx) ?? '';
+    const variable = attrText(element, 'context-variable-name', ctx) ?? '';
+    const ignoreError = (attrText(element, 'ignore-error', ctx, 'false') ?? 'false').toLowerCase() === 'true';
+    if (!ctx.ports.managedIdentityToken) {
+      if (ignoreError) return 'continue';
+      throw new PolicyFailure('get-authorization-context', 'AuthorizationContextNotAvailable', `no credential manager connection ${provider}/${connection} in the emulator`);
+    }
+    const token = ctx.ports.managedIdentityToken(`credential-manager:${provider}/${connection}`, undefined);
+    ctx.state.variables.set(variable, authorizationValue(token, { provider, connection }));
+    ctx.trace('get-authorization-context', `${provider}/${connection} → ${variable}`);
+    return 'continue';
+  },
+};
+
+/** authentication-certificate: the emulator makes no TLS connections, so there is no client certificate to present; recorded. */
+export const authenticationCertificate: Handler = {
+  name: 'authentication-certificate',
+  run(element, ctx) {
+    ctx.trace('authentication-certificate', `certificate ${attrText(element, 'certificate-id', ctx) ?? attrText(element, 'thumbprint', ctx) ?? '(inline)'} would be presented to the backend`);
     return 'continue';
   },
 };

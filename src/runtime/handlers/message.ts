@@ -1,5 +1,6 @@
 import { childElements } from '../../policy/tree.ts';
-import type { Handler, StepContext, StepOutcome } from '../types.ts';
+import { storedResponse } from '../../expr/compile.ts';
+import { type Handler, PolicyFailure, type StepContext, type StepOutcome } from '../types.ts';
 import { attributeValue, attrText, intOf, textOf } from '../values.ts';
 
 /** Headers APIM sends as repeated header lines instead of one comma-joined value (set-header docs). */
@@ -65,7 +66,10 @@ export const setBody: Handler = {
 export const returnResponse: Handler = {
   name: 'return-response',
   async run(element, ctx): Promise<StepOutcome> {
-    ctx.state.response = { status: 200, reason: 'OK', headers: new Map(), body: '' };
+    const from = attrText(element, 'response-variable-name', ctx);
+    const stored = from ? storedResponse(ctx.state.variables.get(from)) : undefined;
+    if (from && !stored) throw new PolicyFailure('return-response', 'ResponseVariableNotFound', `variable ${from} holds no response (send-request's response-variable-name)`);
+    ctx.state.response = stored ? { status: stored.status, reason: stored.reason, headers: new Map([...stored.headers].map(([k, v]) => [k, [...v]])), body: stored.body } : { status: 200, reason: 'OK', headers: new Map(), body: '' };
     await ctx.runSteps(childElements(element));
     ctx.trace('return-response', `${ctx.state.response.status}`);
     return 'return';
@@ -75,12 +79,16 @@ export const returnResponse: Handler = {
 /** `forward-request`: sends the request as the policies left it (body included) to the backend port. */
 export const forwardRequest: Handler = {
   name: 'forward-request',
-  async run(_element, ctx): Promise<StepOutcome> {
+  async run(element, ctx): Promise<StepOutcome> {
     const { request } = ctx.state;
     const answer = await ctx.ports.backend({ method: request.method, url: request.url, headers: new Map(request.headers), body: request.bodyConsumed ? '' : request.body });
     ctx.state.forwarded = true;
     ctx.state.response = { status: answer.status, reason: answer.reason ?? '', headers: new Map(answer.headers), body: answer.body };
     ctx.trace('forward-request', `${request.method} ${request.url} → ${answer.status}`);
+    // fail-on-error-status-code: a 4xx/5xx answer becomes a failure that on-error handles (its response is the backend's)
+    if (answer.status >= 400 && (attrText(element, 'fail-on-error-status-code', ctx, 'false') ?? 'false').toLowerCase() === 'true') {
+      throw new PolicyFailure('forward-request', 'BackendErrorStatusCode', `The backend answered ${answer.status}.`, { status: answer.status, reason: answer.reason, headers: Object.fromEntries([...answer.headers].map(([k, v]) => [k, v.join(',')])), body: answer.body });
+    }
     return 'continue';
   },
 };
