@@ -10,7 +10,7 @@ import { NetArray, NetDictionary, NetHashSet, NetList, enumerateValue } from './
 import { NetRecord } from './context.ts';
 import { JToken, JValue, fromToken } from './jtoken.ts';
 import { numericBinary, numKind, parseDecimal, toDouble } from './numeric.ts';
-import { OBJECT, enumBinary } from './primitives.ts';
+import { BOOLEAN, CHAR, INT32, OBJECT, enumBinary } from './primitives.ts';
 import {
   arrayOf, cannotConvert, findMethod, register, findOnChain, findProp, findSetter, instantiate, isInstanceOf, isNamespace, lookupType, missingMember, nullableOf, typeName, typeOfValue,
 } from './registry.ts';
@@ -198,7 +198,8 @@ function unary(op: '+' | '-' | '!' | '~', v: Value): Value {
 // ---- conversions
 
 function convert(v: Value, type: NetType, mode: 'explicit' | 'implicit'): Value {
-  if (type === OBJECT) return v;
+  // typed locals convert on every write: the common identities first
+  if (type === OBJECT || (type === INT32 && typeof v === 'number') || (type === STRING && (typeof v === 'string' || v === null)) || (type === BOOLEAN && typeof v === 'boolean') || (type === CHAR && v instanceof NetChar)) return v;
   const nullable = type.nullableOf !== undefined;
   const target = type.nullableOf ?? type;
   if (v === null) {
