@@ -43,7 +43,8 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
           '  1. Set identity.tenantId and identity.audience in mcp-gateway.yaml, and api.backend.',
           '  2. Replace catalog.json with your server\'s tools (a saved tools/list result).',
           '  3. npx mcp-apim validate mcp-gateway.yaml && npx mcp-apim matrix mcp-gateway.yaml',
-          '  4. npx mcp-apim compile mcp-gateway.yaml -o out',
+          '  4. npx mcp-apim test mcp-gateway.yaml          (replays traffic/*.jsonl through the emulator)',
+          '  5. npx mcp-apim compile mcp-gateway.yaml -o out',
           '',
         ].join('\n'),
       );
