@@ -9,8 +9,9 @@ import { authenticationCertificate, authenticationManagedIdentity, cacheLookupVa
 import { includeFragment, limitConcurrency, mockResponse, retry, wait } from './flow.ts';
 import { rewriteUri, setBackendService, setMethod, setQueryParameter } from './routing.ts';
 import { sendOneWayRequest, sendRequest } from './send.ts';
+import { azureOpenAiTokenLimit, llmTokenLimit } from './token-limits.ts';
 
 /** Every element the runtime executes, by name. An element missing here is an UnsupportedFeature. */
 export const handlers: ReadonlyMap<string, Handler> = new Map([choose, setVariable, trace, setHeader, setStatus, setBody, returnResponse, forwardRequest, validateJwt, validateAzureAdToken, rateLimitByKey, rateLimitPerSubscription, quotaByKey, quotaPerSubscription, emitMetric, logToEventhub,
   llmEmitTokenMetric, azureOpenAiEmitTokenMetric, checkHeader, cors, ipFilter, authenticationManagedIdentity, cacheLookupValue, cacheStoreValue, cacheRemoveValue, findAndReplace, validateContent,
-  includeFragment, limitConcurrency, mockResponse, retry, wait, rewriteUri, setBackendService, setMethod, setQueryParameter, sendRequest, sendOneWayRequest, getAuthorizationContext, authenticationCertificate].map((h) => [h.name, h]));
+  includeFragment, limitConcurrency, mockResponse, retry, wait, rewriteUri, setBackendService, setMethod, setQueryParameter, sendRequest, sendOneWayRequest, getAuthorizationContext, authenticationCertificate, llmTokenLimit, azureOpenAiTokenLimit].map((h) => [h.name, h]));
