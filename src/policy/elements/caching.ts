@@ -1,7 +1,6 @@
 /** Caching: response caching (cache-lookup/cache-store) and the key-value cache (cache-*-value). */
-import { ALL_SCOPES, ALL_SECTIONS, bool, exprText, fixedName, int, notYet, oneOfValues, policy, type PolicySchema, str, textPart } from './schema.ts';
+import { ALL_SCOPES, ALL_SECTIONS, bool, exprText, fixedName, int, oneOfValues, policy, type PolicySchema, str, textPart } from './schema.ts';
 
-const RESPONSE_CACHE_REASON = 'response caching (cache-lookup / cache-store of whole responses) is not emulated; cache-*-value is';
 const cachingType = oneOfValues(['prefer-external', 'external', 'internal'], 'Which cache to use.', { expression: false, default: 'prefer-external' });
 
 export const cacheLookup: PolicySchema = policy({
@@ -24,7 +23,7 @@ export const cacheLookup: PolicySchema = policy({
     'vary-by-header': { schema: textPart('vary-by-header', exprText('A request header whose value partitions the cache.')) },
     'vary-by-query-parameter': { schema: textPart('vary-by-query-parameter', exprText('A query parameter whose value partitions the cache.')) },
   },
-  emulator: notYet(RESPONSE_CACHE_REASON),
+  emulator: { status: 'partial', reason: 'an internal cache on the virtual clock keyed by URL and the vary-by headers and query parameters; vary-by-developer(-groups) and downstream Cache-Control headers are not applied' },
 });
 
 export const cacheStore: PolicySchema = policy({
@@ -40,7 +39,7 @@ export const cacheStore: PolicySchema = policy({
     'caching-mode': str('Caching mode.', { expression: false }),
   },
   content: 'empty',
-  emulator: notYet(RESPONSE_CACHE_REASON),
+  emulator: { status: 'partial', reason: 'an internal cache on the virtual clock keyed by URL and the vary-by headers and query parameters; vary-by-developer(-groups) and downstream Cache-Control headers are not applied' },
 });
 
 export const cacheLookupValue: PolicySchema = policy({

@@ -4,10 +4,10 @@
  * authentication-managed-identity (a token from the identity port).
  */
 import { authorizationValue } from '../../expr/compile.ts';
-import { childElements } from '../../policy/tree.ts';
+import { childElements, type PolicyElement } from '../../policy/tree.ts';
 import { gatewayError } from '../gateway-errors.ts';
 import { type Handler, PolicyFailure, type StepContext, ValueCache } from '../types.ts';
-import { attrText, attributeValue, evaluateValue } from '../values.ts';
+import { attrText, attributeValue, evaluateValue, textOf } from '../values.ts';
 
 // One cache per ports object when the caller gave none: shared by the requests of one run.
 const fallbackCaches = new WeakMap<object, ValueCache>();
@@ -148,3 +148,62 @@ export const authenticationCertificate: Handler = {
     return 'continue';
   },
 };
+
+/**
+ * Response caching: cache-lookup (inbound) answers a GET from the internal cache, keyed by the
+ * backend URL and the vary-by headers and query parameters; on a miss it remembers the key, and
+ * cache-store (outbound) keeps a 200 answer (any status with cache-response="true") for `duration`.
+ * Requests with an Authorization header are not cached unless allow-private-response-caching is true.
+ */
+const pendingStores = new WeakMap<object, string>();
+
+export const cacheLookup: Handler = {
+  name: 'cache-lookup',
+  run(element, ctx) {
+    const request = ctx.state.request;
+    const privateOk = (attrText(element, 'allow-private-response-caching', ctx, 'false') ?? 'false').toLowerCase() === 'true';
+    if (request.method !== 'GET' || (request.headers.has('authorization') && !privateOk)) {
+      ctx.trace('cache-lookup', 'not cacheable');
+      return 'continue';
+    }
+    const url = new URL(request.url);
+    const parts = [request.url.split('?')[0]!];
+    for (const c of childElements(element)) {
+      const text = c.children[0]?.kind === 'text' ? attrTextOfText(c, ctx) : '';
+      if (c.name === 'vary-by-header') parts.push(`h:${text.toLowerCase()}=${(request.headers.get(text.toLowerCase()) ?? []).join(',')}`);
+      if (c.name === 'vary-by-query-parameter') parts.push(`q:${text}=${url.searchParams.getAll(text).join(',')}`);
+    }
+    const key = `response|${parts.join('|')}`;
+    const hit = cacheOf(ctx).get(key, ctx.ports.now()) as { status: number; reason: string; headers: [string, string[]][]; body: string } | undefined;
+    if (hit) {
+      ctx.state.response = { status: hit.status, reason: hit.reason, headers: new Map(hit.headers.map(([k, v]) => [k, [...v]])), body: hit.body };
+      ctx.trace('cache-lookup', 'hit');
+      return 'return';
+    }
+    pendingStores.set(ctx.state, key);
+    ctx.trace('cache-lookup', 'miss');
+    return 'continue';
+  },
+};
+
+export const cacheStore: Handler = {
+  name: 'cache-store',
+  run(element, ctx) {
+    const key = pendingStores.get(ctx.state);
+    const response = ctx.state.response;
+    const any = (attrText(element, 'cache-response', ctx, 'false') ?? 'false').toLowerCase() === 'true';
+    if (!key || (response.status !== 200 && !any)) {
+      ctx.trace('cache-store', 'not stored');
+      return 'continue';
+    }
+    const seconds = Number(attrText(element, 'duration', ctx, '0'));
+    cacheOf(ctx).set(key, { status: response.status, reason: response.reason, headers: [...response.headers].map(([k, v]) => [k, [...v]]), body: response.body }, seconds * 1000, ctx.ports.now());
+    ctx.trace('cache-store', `stored for ${seconds}s`);
+    return 'continue';
+  },
+};
+
+function attrTextOfText(element: PolicyElement, ctx: StepContext): string {
+  const t = element.children[0];
+  return t?.kind === 'text' ? textOf(t.value, ctx).trim() : '';
+}
