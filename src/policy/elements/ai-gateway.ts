@@ -38,11 +38,6 @@ function tokenLimit(name: string): PolicySchema {
     emulator: {
       status: 'partial',
       reason: 'prompt tokens are estimated at four characters a token (APIM uses the model\'s tokenizer); completion tokens come from usage.total_tokens of the answer; the 429/403 message texts are not verified against APIM',
-      gaps: [
-        { attribute: 'remaining-tokens-header-name', reason: 'the remaining/consumed token headers are not added to the response (the variables are set)' },
-        { attribute: 'remaining-quota-tokens-header-name', reason: 'the remaining/consumed token headers are not added to the response (the variables are set)' },
-        { attribute: 'tokens-consumed-header-name', reason: 'the remaining/consumed token headers are not added to the response (the variables are set)' },
-      ],
     },
   });
 }

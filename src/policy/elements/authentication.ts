@@ -211,7 +211,7 @@ export const authenticationBasic: PolicySchema = policy({
   scopes: ALL_SCOPES,
   attributes: { username: str('User name.', { required: true }), password: str('Password.', { required: true }) },
   content: 'empty',
-  emulator: notYet('no authentication-basic handler yet'),
+  emulator: { status: 'supported' },
 });
 
 export const authenticationCertificate: PolicySchema = policy({

@@ -66,7 +66,7 @@ export const rateLimitByKey: PolicySchema = policy({
     ...limitOutputs,
   },
   content: 'empty',
-  emulator: { status: 'supported', gaps: [{ attribute: 'remaining-calls-header-name', reason: 'the remaining-calls and total-calls response headers are not added' }, { attribute: 'total-calls-header-name', reason: 'the remaining-calls and total-calls response headers are not added' }] },
+  emulator: { status: 'supported' },
 });
 
 const quotaOperation: ElementSchema = {

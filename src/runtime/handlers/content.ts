@@ -207,3 +207,15 @@ function attrTextOfText(element: PolicyElement, ctx: StepContext): string {
   const t = element.children[0];
   return t?.kind === 'text' ? textOf(t.value, ctx).trim() : '';
 }
+
+/** authentication-basic: the backend request carries `Authorization: Basic base64(username:password)`. */
+export const authenticationBasic: Handler = {
+  name: 'authentication-basic',
+  run(element, ctx) {
+    const user = attrText(element, 'username', ctx) ?? '';
+    const password = attrText(element, 'password', ctx) ?? '';
+    ctx.state.request.headers.set('authorization', [`Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`]);
+    ctx.trace('authentication-basic', `as ${user}`);
+    return 'continue';
+  },
+};

@@ -54,6 +54,15 @@ function rateLimit(name: 'rate-limit-by-key'): Handler {
         throw new PolicyFailure(name, 'RateLimitExceeded', 'Rate limit is exceeded', response);
       }
       ctx.trace(name, `${key}: ${calls - check.remaining - 1} of ${calls} used in the window`);
+      // the counting headers go on whatever response the request ends with
+      const remainingHeader = attrText(element, 'remaining-calls-header-name', ctx);
+      const totalHeader = attrText(element, 'total-calls-header-name', ctx);
+      if (remainingHeader || totalHeader) {
+        ctx.state.deferred.push(() => {
+          if (remainingHeader) ctx.state.response.headers.set(remainingHeader.toLowerCase(), [String(check.remaining)]);
+          if (totalHeader) ctx.state.response.headers.set(totalHeader.toLowerCase(), [String(calls)]);
+        });
+      }
       increment(element, ctx, (count) => ctx.ports.counters.add(key, count, now));
       return 'continue';
     },

@@ -57,6 +57,13 @@ function tokenLimit(name: string): Handler {
       ctx.state.deferred.push(() => {
         const used = estimate ? estimated + (usageOf(ctx.state.response.body) ?? 0) : (usageOf(ctx.state.response.body) ?? 0);
         if (consumedVar) ctx.state.variables.set(consumedVar, used);
+        const headers = ctx.state.response.headers;
+        const consumedHeader = attrText(element, 'tokens-consumed-header-name', ctx);
+        if (consumedHeader) headers.set(consumedHeader.toLowerCase(), [String(used)]);
+        const remainingHeader = attrText(element, 'remaining-tokens-header-name', ctx);
+        if (remainingHeader && perMinute) headers.set(remainingHeader.toLowerCase(), [String(Math.max(0, intOf(perMinute, ctx) - ctx.ports.counters.used(`${key}|minute`, 60_000, now) - used))]);
+        const quotaHeader = attrText(element, 'remaining-quota-tokens-header-name', ctx);
+        if (quotaHeader && quota) headers.set(quotaHeader.toLowerCase(), [String(Math.max(0, ctx.ports.quotas.check(`${key}|quota`, intOf(quota, ctx), periodMs, 0, now, 0).remaining - used))]);
         if (used <= 0) return;
         if (perMinute) ctx.ports.counters.add(`${key}|minute`, used, now);
         if (quota) ctx.ports.quotas.add(`${key}|quota`, used, periodMs, 0, now, `${ctx.state.requestId}|${name}`);
