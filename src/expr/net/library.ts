@@ -24,6 +24,7 @@ import './jwt.ts';
 import './system.ts';
 import './web.ts';
 import { NetGuid } from './system.ts';
+import { NetTypeValue } from './type-value.ts';
 
 setObjectType(OBJECT);
 
@@ -87,7 +88,7 @@ function isSubtype(name: string, of: string): boolean {
   return of === 'System.Exception';
 }
 
-// ---- anonymous objects and System.Type values
+// ---- anonymous objects
 
 class NetAnonymous extends NetObject {
   readonly anonymous: Map<string, Value>;
@@ -105,22 +106,6 @@ const ANONYMOUS: NetType = {
   methods: { ToString: (t: NetAnonymous) => `{ ${[...t.anonymous].map(([k, v]) => `${k} = ${toNetString(v)}`).join(', ')} }` },
 };
 
-class NetTypeValue extends NetObject {
-  readonly type: NetType;
-  constructor(type: NetType) {
-    super();
-    this.type = type;
-  }
-  get netType(): NetType {
-    return SYSTEM_TYPE;
-  }
-}
-const SYSTEM_TYPE: NetType = register({
-  name: 'System.Type',
-  base: OBJECT,
-  props: { Name: (t: NetTypeValue) => t.type.name.slice(t.type.name.lastIndexOf('.') + 1), FullName: (t: NetTypeValue) => t.type.name },
-  methods: { ToString: (t: NetTypeValue) => t.type.name },
-});
 
 // ---- operators
 

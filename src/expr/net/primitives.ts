@@ -11,6 +11,7 @@ import { formatNumeric } from './format.ts';
 import { asBig, decimalToString, fromKind, numKind, parseDecimal, parseFloat64, parseInteger, parseIntOrThrow, toDecimal, toDouble } from './numeric.ts';
 import { defineNullable, register, typeOfValue } from './registry.ts';
 import { netEquals, toNetString } from './text.ts';
+import { typeValue } from './type-value.ts';
 
 const out = (r: Value, v: Value): void => {
   (r as unknown as OutRef).value = v;
@@ -23,7 +24,7 @@ export const OBJECT: NetType = register(
       ToString: (t: Value) => toNetString(t),
       Equals: (t: Value, [o]) => netEquals(t, o ?? null),
       GetHashCode: (t: Value) => hashOf(toNetString(t)),
-      GetType: (t: Value) => typeOfValue(t).name,
+      GetType: (t: Value) => typeValue(typeOfValue(t)),
     },
     statics: {
       Equals: ([a, b]) => (a === null || b === null ? a === b : netEquals(a!, b ?? null)),
