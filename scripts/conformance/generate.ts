@@ -33,13 +33,17 @@ const MODERN: Readonly<Record<string, { readonly expected: Expected; readonly no
     expected: { type: 'System.Double', text: '2' },
     note: 'mcs constant-folds Math.Round on a literal rounding half away from zero; .NET rounds half to even (as math.1 shows at run time)',
   },
-  '@{ double x = 2.345; return Math.Round(x, 2); }': {
-    expected: { type: 'System.Double', text: '2.34' },
-    note: "Mono's Math.Round(double, int) is its own internal call; .NET computes Round(2.345 * 100) / 100 and 2.345 * 100 is 234.49999999999997 (dotnet/runtime Math.cs)",
-  },
   'Math.Min(-0.0, 0.0)': {
     expected: { type: 'System.Double', text: '-0' },
     note: '.NET Core 3.0+ Math.Min orders -0.0 below +0.0 (IEEE 754:2019 minimum) and prints it as -0; Mono returns +0',
+  },
+  '2.5.ToString("F0")': {
+    expected: { type: 'System.String', text: '2' },
+    note: 'standard numeric formats round a double exactly and half to even since .NET Core 2.1 (docs: standard numeric format strings); Mono, like .NET Framework, rounds half away from zero',
+  },
+  '0.125.ToString("F2")': {
+    expected: { type: 'System.String', text: '0.12' },
+    note: '0.125 is exactly representable, so the tie rounds to even on .NET Core 2.1+; Mono, like .NET Framework, rounds half away from zero',
   },
   '1.005.ToString("F2")': {
     expected: { type: 'System.String', text: '1.00' },

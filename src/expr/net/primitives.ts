@@ -8,7 +8,7 @@ import {
   argumentNull, formatError, overflow,
 } from './core.ts';
 import { formatNumeric } from './format.ts';
-import { asBig, decimalToString, fromKind, numKind, parseDecimal, parseFloat64, parseInteger, parseIntOrThrow, toDecimal, toDouble } from './numeric.ts';
+import { asBig, decimalToString, fromKind, numKind, parseDecimalNumber, parseFloat64, parseInteger, parseIntOrThrow, toDecimal, toDouble } from './numeric.ts';
 import { defineNullable, register, typeOfValue } from './registry.ts';
 import { netEquals, toNetString } from './text.ts';
 import { typeValue } from './type-value.ts';
@@ -201,11 +201,11 @@ export const DECIMAL: NetType = register(
     statics: {
       Parse: ([s]) => {
         if (s === null) throw argumentNull('s');
-        const d = parseDecimal(s as string);
+        const d = parseDecimalNumber(s as string);
         if (!d) throw formatError();
         return d;
       },
-      TryParse: tryParse((s) => (s === null ? undefined : parseDecimal(s)), new NetDecimal(0n, 0)),
+      TryParse: tryParse((s) => (s === null ? undefined : parseDecimalNumber(s)), new NetDecimal(0n, 0)),
       Round: ([d, places]) => roundDecimal(toDecimal(d!), places === undefined ? 0 : (places as number)),
       Truncate: ([d]) => {
         const x = toDecimal(d!);
@@ -229,6 +229,12 @@ export function roundDecimal(d: NetDecimal, places: number): NetDecimal {
   if (twice > f || (twice === f && (q & 1n) !== 0n)) q += d.m < 0n ? -1n : 1n;
   return new NetDecimal(q, places);
 }
+
+/** Char case mapping: one char to one char, or unchanged (.NET never maps 'ß' to "SS"). */
+const mapChar = (c: Value, map: (s: string) => string): NetChar => {
+  const m = map(String.fromCharCode((c as NetChar).code));
+  return m.length === 1 ? NetChar.fromString(m) : (c as NetChar);
+};
 
 const charTest = (re: RegExp) => ([c, i]: Value[]) => re.test(typeof c === 'string' ? c.charAt(i as number) : String.fromCharCode((c as NetChar).code));
 
@@ -259,10 +265,10 @@ export const CHAR: NetType = register(
       IsPunctuation: charTest(/^\p{P}$/u),
       IsControl: charTest(/^\p{Cc}$/u),
       IsNumber: charTest(/^\p{N}$/u),
-      ToUpper: ([c]) => NetChar.fromString(String.fromCharCode((c as NetChar).code).toUpperCase()),
-      ToLower: ([c]) => NetChar.fromString(String.fromCharCode((c as NetChar).code).toLowerCase()),
-      ToUpperInvariant: ([c]) => NetChar.fromString(String.fromCharCode((c as NetChar).code).toUpperCase()),
-      ToLowerInvariant: ([c]) => NetChar.fromString(String.fromCharCode((c as NetChar).code).toLowerCase()),
+      ToUpper: ([c]) => mapChar(c!, (x) => x.toUpperCase()),
+      ToLower: ([c]) => mapChar(c!, (x) => x.toLowerCase()),
+      ToUpperInvariant: ([c]) => mapChar(c!, (x) => x.toUpperCase()),
+      ToLowerInvariant: ([c]) => mapChar(c!, (x) => x.toLowerCase()),
       ToString: ([c]) => String.fromCharCode((c as NetChar).code),
       Parse: ([s]) => {
         if (typeof s !== 'string' || s.length !== 1) throw formatError('String must be exactly one character long.');

@@ -6,7 +6,7 @@ import type { OutRef, Value } from '../port.ts';
 import { NetChar, NetDecimal, NetDouble, NetEnum, NetException, NetLong, NetObject, type NetType, argumentNull, formatError, overflow } from './core.ts';
 import { NetArray } from './collections.ts';
 import { setChangeType } from './jtoken.ts';
-import { asBig, decimalToString, numKind, numericBinary, parseDecimal, parseFloat64, parseInteger, toDecimal, toDouble } from './numeric.ts';
+import { asBig, decimalToString, numKind, numericBinary, parseDecimalNumber, parseFloat64, parseInteger, toDecimal, toDouble } from './numeric.ts';
 import { BOOLEAN, DECIMAL, DOUBLE, INT32, INT64, OBJECT, makeEnum, roundDecimal } from './primitives.ts';
 import { register } from './registry.ts';
 import { toNetString } from './text.ts';
@@ -68,6 +68,16 @@ function round(args: Value[]): Value {
 function minMax(max: boolean) {
   return ([a, b]: Value[]) => {
     const k = numKind(a!) === numKind(b!) ? numKind(a!) : undefined;
+    if (a instanceof NetDouble || b instanceof NetDouble) {
+      // IEEE 754:2019 maximum/minimum, as .NET Core 3.0+: NaN propagates, -0 is below +0
+      const x = toDouble(a!);
+      const y = toDouble(b!);
+      const single = (a instanceof NetDouble ? a.single : true) && (b instanceof NetDouble ? b.single : true);
+      let r: number;
+      if (x !== y) r = Number.isNaN(x) ? x : max ? (y < x ? x : y) : x < y ? x : y;
+      else r = max ? (Object.is(y, -0) ? x : y) : Object.is(x, -0) ? x : y;
+      return new NetDouble(r, single);
+    }
     const less = numericBinary('<', a!, b!) === true;
     const pick = max ? (less ? b! : a!) : less ? a! : b!;
     if (k) return pick;
@@ -182,7 +192,7 @@ function toBooleanValue(v: Value): Value {
 function toDecimalValue(v: Value): Value {
   if (v === null) return new NetDecimal(0n, 0);
   if (typeof v === 'string') {
-    const d = parseDecimal(v);
+    const d = parseDecimalNumber(v);
     if (!d) throw formatError();
     return d;
   }
