@@ -653,6 +653,15 @@ function planCast(p: PlanContext, e: A.Cast): Eval {
       throw lib.exception('System.InvalidCastException', `Unable to cast object of type '${lib.typeName(v)}' to type '${lib.typeDisplayName(t)}'.`);
     };
   }
+  if (lib.defaultValue(t) !== null && yieldsToken(e.operand)) {
+    // (int)token["missing"]: JToken's explicit operator rejects a null token with ArgumentNullException
+    const convert: Eval = (f) => {
+      const v = operand(f);
+      if (v === null) throw lib.exception('System.ArgumentNullException', 'Value cannot be null.\nParameter name: value');
+      return lib.convert(v, t, 'explicit');
+    };
+    return convert;
+  }
   const simple = e.type.arrayRanks.length === 0 && !e.type.nullable && e.type.typeArgs.length === 0;
   if (simple && (e.type.name === 'string' || e.type.name === 'String' || e.type.name === 'System.String')) {
     return (f) => {
@@ -943,4 +952,10 @@ function staticType(p: PlanContext, e: A.Expr): 'object' | 'string' | undefined 
     default:
       return undefined;
   }
+}
+
+/** Expressions whose C# type is (almost always) JToken: a string-keyed indexer, SelectToken(…). */
+function yieldsToken(e: A.Expr): boolean {
+  if (e.kind === 'index') return e.args.length === 1 && e.args[0]!.value.kind === 'literal' && e.args[0]!.value.type === 'string' && !(e.target.kind === 'member' && e.target.name === 'Variables');
+  return e.kind === 'invoke' && e.target.kind === 'member' && e.target.name === 'SelectToken';
 }

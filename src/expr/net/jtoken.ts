@@ -172,6 +172,8 @@ export function fromToken(t: JToken | null, target: NetType, nullable: boolean):
   const name = target.name;
   if (t === null || (t instanceof JValue && t.value === null)) {
     if (name === 'System.String' || nullable) return null;
+    // a missing token (C# null) fails in the operator's argument check, a JSON null in the conversion
+    if (t === null) throw new NetException('System.ArgumentNullException', 'Value cannot be null.\nParameter name: value');
     throw new NetException('System.ArgumentException', `Can not convert Null to ${JSON_NAMES[name] ?? name}.`);
   }
   if (!(t instanceof JValue)) throw new NetException('System.ArgumentException', `Can not convert ${t.tokenTypeName} to ${JSON_NAMES[name] ?? name}.`);
@@ -193,6 +195,8 @@ export function fromToken(t: JToken | null, target: NetType, nullable: boolean):
     case 'System.Double':
     case 'System.Single':
     case 'System.Decimal':
+    case 'System.DateTime':
+    case 'System.Guid':
       return convertScalar(v, target);
   }
   if (target.convertFrom) {

@@ -78,6 +78,8 @@ function parseBool(s: string | null): boolean | undefined {
 
 /** Numeric conversion into `kind` from any numeric value (explicit casts truncate or wrap). */
 function numericConvert(kind: 'int' | 'long' | 'double' | 'single' | 'decimal', v: Value, mode: 'explicit' | 'implicit'): Value | undefined {
+  // an enum converts explicitly to its underlying number: (int)DayOfWeek.Friday is 5
+  if (v instanceof NetEnum && mode === 'explicit') v = v.value;
   const from = numKind(v);
   if (!from) return undefined;
   const widening: Record<string, readonly string[]> = { int: ['int'], long: ['int', 'long'], single: ['int', 'long', 'single'], double: ['int', 'long', 'single', 'double'], decimal: ['int', 'long', 'decimal'] };

@@ -10,6 +10,7 @@ import { asBig, decimalToString, numKind, numericBinary, parseDecimalNumber, par
 import { BOOLEAN, DECIMAL, DOUBLE, INT32, INT64, OBJECT, makeEnum, roundDecimal } from './primitives.ts';
 import { register } from './registry.ts';
 import { toNetString } from './text.ts';
+import { DATE_TIME, NetDateTime, NetDateTimeOffset } from './time.ts';
 
 const out = (r: Value, v: Value): void => {
   (r as unknown as OutRef).value = v;
@@ -231,10 +232,19 @@ register({
       if (n < 0 || n > 255) throw overflow('Value was either too large or too small for an unsigned byte.');
       return n;
     },
-    ToDateTime: ([v]) => v!,
+    ToDateTime: ([v]) => toDateTimeValue(v!),
     ChangeType: ([v, t]) => changeType(v!, (t as unknown as { type: NetType }).type ?? OBJECT),
   },
 });
+
+/** Convert.ToDateTime: strings parse as DateTime.Parse does; null is DateTime.MinValue. */
+function toDateTimeValue(v: Value): Value {
+  if (v === null) return new NetDateTime(0n, 0);
+  if (v instanceof NetDateTime) return v;
+  if (v instanceof NetDateTimeOffset) return v.local;
+  if (typeof v === 'string') return DATE_TIME.statics!.Parse!([v], [], undefined);
+  throw new NetException('System.InvalidCastException', `Invalid cast from '${(v as NetObject).netType?.name ?? typeof v}' to 'DateTime'.`);
+}
 
 /** Convert.ChangeType(value, T, InvariantCulture) for the primitive targets. */
 export function changeType(v: Value, target: NetType): Value {
@@ -246,6 +256,8 @@ export function changeType(v: Value, target: NetType): Value {
     case BOOLEAN: return toBooleanValue(v);
   }
   if (target.name === 'System.Single') return new NetDouble(toDouble(toDoubleValue(v)), true);
+  if (target.name === 'System.DateTime') return toDateTimeValue(v);
+  if (target.name === 'System.Guid' && typeof v === 'string') return GUID.statics!.Parse!([v], [], undefined);
   if (target.name === 'System.String') return toNetString(v);
   if (target.convertFrom) {
     const r = target.convertFrom(v, 'explicit');
