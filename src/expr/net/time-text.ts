@@ -159,8 +159,8 @@ export function parseTimeSpanTicks(text: string): bigint {
     let days = 0n;
     let hours: bigint;
     let minutes: bigint;
-    let seconds = 0n;
-    let fraction = '';
+    let seconds: bigint;
+    let fraction: string;
     let m = /^(\d+)[.:](\d+):(\d+)(?::(\d+)(?:\.(\d{1,7}))?)?$/.exec(body);
     if (m && (body.includes('.') ? body.indexOf('.') < body.indexOf(':') : m[4] !== undefined)) {
       [days, hours, minutes, seconds, fraction] = [BigInt(m[1]!), BigInt(m[2]!), BigInt(m[3]!), BigInt(m[4] ?? 0), m[5] ?? ''];
