@@ -4,7 +4,7 @@
  * everything that touches a token needs them.
  */
 import type { Value } from '../port.ts';
-import { NetChar, NetDecimal, NetDouble, NetEnum, NetException, NetLong, NetObject, type NetType, TypeSlot, formatError, invalidCast } from './core.ts';
+import { NetBigInteger, NetChar, NetDecimal, NetDouble, NetEnum, NetException, NetLong, NetObject, type NetType, TypeSlot, formatError, invalidCast } from './core.ts';
 import { toNetString } from './text.ts';
 import { NetDateTime, NetTimeSpan } from './time.ts';
 import { numKind, toDouble } from './numeric.ts';
@@ -46,7 +46,7 @@ function kindOf(v: Value): JValueKind {
   if (v === null) return 'Null';
   if (typeof v === 'string' || v instanceof NetChar) return 'String';
   if (typeof v === 'boolean') return 'Boolean';
-  if (typeof v === 'number' || v instanceof NetLong) return 'Integer';
+  if (typeof v === 'number' || v instanceof NetLong || v instanceof NetBigInteger) return 'Integer';
   if (v instanceof NetDouble || v instanceof NetDecimal) return 'Float';
   if (v instanceof NetDateTime) return 'Date';
   if (v instanceof NetTimeSpan) return 'TimeSpan';

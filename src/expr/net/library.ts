@@ -33,10 +33,12 @@ setObjectType(OBJECT);
 export class NetExceptionValue extends NetObject {
   readonly type: NetType;
   readonly message: string;
-  constructor(type: NetType, message: string) {
+  readonly inner: Value;
+  constructor(type: NetType, message: string, inner: Value = null) {
     super();
     this.type = type;
     this.message = message;
+    this.inner = inner;
   }
   get netType(): NetType {
     return this.type;
@@ -74,8 +76,8 @@ function exceptionType(name: string): NetType {
   t = {
     name,
     base: baseName ? exceptionType(baseName) : OBJECT,
-    construct: ([m]) => new NetExceptionValue(exceptionType(name), typeof m === 'string' ? m : `Exception of type '${name}' was thrown.`),
-    props: { Message: (e: NetExceptionValue) => e.message, InnerException: () => null, StackTrace: () => null },
+    construct: ([m, inner]) => new NetExceptionValue(exceptionType(name), typeof m === 'string' ? m : `Exception of type '${name}' was thrown.`, inner instanceof NetExceptionValue ? inner : null),
+    props: { Message: (e: NetExceptionValue) => e.message, InnerException: (e: NetExceptionValue) => e.inner, StackTrace: () => null },
     methods: { ToString: (e: NetExceptionValue) => `${e.type.name}: ${e.message}` },
   };
   exceptionTypes.set(name, t);

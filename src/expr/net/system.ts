@@ -3,7 +3,7 @@
  * Math keeps .NET's overload result types (Max of ints is an int, Floor of a double a double).
  */
 import type { OutRef, Value } from '../port.ts';
-import { NetChar, NetDecimal, NetDouble, NetEnum, NetException, NetLong, NetObject, type NetType, argumentNull, formatError, overflow } from './core.ts';
+import { BIG_INTEGER_TYPE, NetBigInteger, NetChar, NetDecimal, NetDouble, NetEnum, NetException, NetLong, NetObject, type NetType, argumentNull, formatError, overflow } from './core.ts';
 import { NetArray } from './collections.ts';
 import { setChangeType } from './jtoken.ts';
 import { asBig, decimalToString, numKind, numericBinary, parseDecimalNumber, parseFloat64, parseInteger, toDecimal, toDouble } from './numeric.ts';
@@ -163,6 +163,7 @@ function toIntegral(v: Value, bits: 32 | 64, fromBase?: number): Value {
     return make(BigInt(r));
   }
   if (v instanceof NetDecimal) return make(roundDecimal(v, 0).m);
+  if (v instanceof NetBigInteger) return make(v.v);
   if (numKind(v)) return make(asBig(v));
   throw new NetException('System.InvalidCastException', `Unable to cast object of type '${(v as NetObject).netType?.name ?? 'System.Object'}' to type 'System.IConvertible'.`);
 }
@@ -175,6 +176,7 @@ function toDoubleValue(v: Value): Value {
     return new NetDouble(d);
   }
   if (typeof v === 'boolean') return new NetDouble(v ? 1 : 0);
+  if (v instanceof NetBigInteger) return new NetDouble(Number(v.v));
   return new NetDouble(toDouble(v));
 }
 
@@ -267,6 +269,17 @@ export function changeType(v: Value, target: NetType): Value {
 }
 setChangeType(changeType);
 
+// ---- System.Numerics.BigInteger (JSON integers beyond Int64)
+
+BIG_INTEGER_TYPE.set(
+  register({
+    name: 'System.Numerics.BigInteger',
+    base: OBJECT,
+    isValueType: true,
+    methods: { ToString: (t: NetBigInteger) => t.v.toString() },
+  }),
+);
+
 // ---- Guid
 
 let randomBytes: (n: number) => Uint8Array = (n) => crypto.getRandomValues(new Uint8Array(n));
@@ -349,6 +362,7 @@ register({
   name: 'System.BitConverter',
   base: OBJECT,
   isStaticClass: true,
+  staticProps: { IsLittleEndian: () => true },
   statics: {
     ToString: ([b]) => Buffer.from(toUint8(b!)).toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1-'),
     GetBytes: ([v]) => {
