@@ -1,5 +1,6 @@
 /** LINQ, arrays, List, Dictionary, HashSet, KeyValuePair. */
 import type { CaseGroup } from './cases.ts';
+import { GAP } from './gaps.ts';
 
 const NUMS = 'new[] { 5, 3, 8, 1, 9, 2 }';
 const WORDS = 'new List<string> { "pear", "Apple", "fig", "banana", "apple" }';
@@ -94,7 +95,7 @@ export const COLLECTION_GROUPS: readonly CaseGroup[] = [
       '"hello".Select(c => char.ToUpper(c)).ToArray()',
       'new string("hello".Select(c => char.ToUpper(c)).ToArray())',
       '"banana".Distinct().Count()',
-      '"a1b2".Where(char.IsDigit).Count()',
+      { expr: '"a1b2".Where(char.IsDigit).Count()', gap: GAP.METHOD_GROUP },
       'new[] { 3, 1, 2 }.Select(x => new { v = x, sq = x * x }).OrderBy(a => a.v).Last().sq',
       'new[] { 1, 2 }.Select(x => new { v = x }).First()',
       'new[] { "x" }.Select(s => s + "!").First()',
@@ -162,15 +163,15 @@ export const COLLECTION_GROUPS: readonly CaseGroup[] = [
       'Array.Exists(new[] { 1, 2 }, x => x == 2)',
       '@{ var a = new int[2]; a[0] = 5; a[1] = a[0] * 2; return a[1]; }',
       '@{ var a = new string[2]; return a[0] ?? "null"; }',
-      { expr: '@{ var a = new int[-1]; return a.Length; }', compileError: true },
+      { expr: '@{ var a = new int[-1]; return a.Length; }', compileError: true, gap: GAP.STATIC_TYPES },
       'new[] { 1, 2, 3 }.Length',
-      'new int[,] { { 1, 2 }, { 3, 4 } }.Length',
+      { expr: 'new int[,] { { 1, 2 }, { 3, 4 } }.Length', gap: GAP.MULTI_DIM },
       '"a b".Split(\' \').GetType().FullName',
       'Array.Empty<int>().Length',
       '@{ var a = new[] { 1, 2, 3 }; var b = (int[])a.Clone(); b[0] = 9; return a[0] + b[0]; }',
       'new byte[] { 1, 2, 255 }.Length',
-      'new byte[] { 1, 2, 255 }[2]',
-      'new byte[] { 1, 2, 255 }[2].GetType().FullName',
+      { expr: 'new byte[] { 1, 2, 255 }[2]', gap: GAP.SMALL_INTS },
+      { expr: 'new byte[] { 1, 2, 255 }[2].GetType().FullName', gap: GAP.SMALL_INTS },
     ],
   },
   {

@@ -1,5 +1,6 @@
 /** The APIM `context` (apim-semantics.md §2.3–2.4): headers, URL, variables, body, JWT, Basic. */
 import type { CaseGroup } from './cases.ts';
+import { GAP } from './gaps.ts';
 import { ARRAY_REQUEST, GET_REQUEST, JSON_REQUEST, JWT, TEXT_REQUEST } from './contexts.ts';
 
 export const CONTEXT_GROUPS: readonly CaseGroup[] = [
@@ -107,7 +108,7 @@ export const CONTEXT_GROUPS: readonly CaseGroup[] = [
       '$"{context.Variables["n"]}-{context.Variables["b"]}"',
       'context.Variables["s"].ToString().ToUpper()',
       'context.Variables["n"].Equals(42)',
-      'context.Variables["n"] == (object)42',
+      { expr: 'context.Variables["n"] == (object)42', gap: GAP.REFERENCE_EQUALITY },
     ],
   },
   {
@@ -192,13 +193,13 @@ export const CONTEXT_GROUPS: readonly CaseGroup[] = [
   {
     group: 'static-errors',
     cases: [
-      { expr: '"a" * 2', compileError: true },
-      { expr: 'int.MaxValue + 1', compileError: true },
-      { expr: '1 / 0', compileError: true },
+      { expr: '"a" * 2', compileError: true, gap: GAP.STATIC_TYPES },
+      { expr: 'int.MaxValue + 1', compileError: true, gap: GAP.STATIC_TYPES },
+      { expr: '1 / 0', compileError: true, gap: GAP.STATIC_TYPES },
       { expr: 'undefinedName + 1', compileError: true },
       { expr: '"abc".NoSuchMethod()', compileError: true },
-      { expr: '(int)"5"', compileError: true },
-      { expr: '@{ int x = "s"; return x; }', compileError: true },
+      { expr: '(int)"5"', compileError: true, gap: GAP.STATIC_TYPES },
+      { expr: '@{ int x = "s"; return x; }', compileError: true, gap: GAP.STATIC_TYPES },
       { expr: '@{ var x = 1; }', compileError: true },
       { expr: '@{ return y; }', compileError: true },
     ],

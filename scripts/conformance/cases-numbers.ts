@@ -1,5 +1,6 @@
 /** Numbers: int, long, double, float, decimal, promotion, casts, chars, Math, format strings. */
 import type { CaseGroup } from './cases.ts';
+import { GAP } from './gaps.ts';
 
 export const NUMBER_GROUPS: readonly CaseGroup[] = [
   {
@@ -25,7 +26,7 @@ export const NUMBER_GROUPS: readonly CaseGroup[] = [
       '@{ int a = 1, b = 0; return a / b; }',
       '@{ int a = 1, b = 0; return a % b; }',
       '@{ int a = int.MinValue, b = -1; return a / b; }',
-      '@{ int a = int.MaxValue; return checked(a + 1); }',
+      { expr: '@{ int a = int.MaxValue; return checked(a + 1); }', gap: GAP.CHECKED },
       '1 << 4',
       '1 << 33',
       '-16 >> 2',
@@ -80,9 +81,9 @@ export const NUMBER_GROUPS: readonly CaseGroup[] = [
       '@{ long a = 1, b = 0; return a / b; }',
       '1L << 40',
       '1L << 65',
-      '3000000000',
-      { expr: '3000000000 * 2', compileError: true },
-      { expr: '(int)3000000000', compileError: true },
+      { expr: '3000000000', gap: GAP.SMALL_INTS },
+      { expr: '3000000000 * 2', compileError: true, gap: GAP.STATIC_TYPES },
+      { expr: '(int)3000000000', compileError: true, gap: GAP.STATIC_TYPES },
       'unchecked((int)3000000000)',
       '(long)int.MaxValue * 2',
       'long.Parse("9223372036854775807")',
@@ -90,9 +91,9 @@ export const NUMBER_GROUPS: readonly CaseGroup[] = [
       '5L == 5',
       '(object)5L is long',
       '(object)5 is long',
-      '4000000000u',
-      '4000000000u.GetType().FullName',
-      '10UL',
+      { expr: '4000000000u', gap: GAP.SMALL_INTS },
+      { expr: '4000000000u.GetType().FullName', gap: GAP.SMALL_INTS },
+      { expr: '10UL', gap: GAP.SMALL_INTS },
     ],
   },
   {
@@ -234,13 +235,13 @@ export const NUMBER_GROUPS: readonly CaseGroup[] = [
       '(short)5 + (short)6',
       '((short)5 + (short)6).GetType().FullName',
       '(byte)200 + (byte)100',
-      '((byte)200).GetType().FullName',
-      'unchecked((byte)300)',
-      '(sbyte)-5',
-      '(ushort)65535',
-      '(uint)5 + 1',
-      '((uint)5 + 1).GetType().FullName',
-      '(uint)5 + 1L',
+      { expr: '((byte)200).GetType().FullName', gap: GAP.SMALL_INTS },
+      { expr: 'unchecked((byte)300)', gap: GAP.SMALL_INTS },
+      { expr: '(sbyte)-5', gap: GAP.SMALL_INTS },
+      { expr: '(ushort)65535', gap: GAP.SMALL_INTS },
+      { expr: '(uint)5 + 1', gap: GAP.SMALL_INTS },
+      { expr: '((uint)5 + 1).GetType().FullName', gap: GAP.SMALL_INTS },
+      { expr: '(uint)5 + 1L', gap: GAP.SMALL_INTS },
       '(int)5L',
       '(long)5',
       '(double)5',

@@ -1,5 +1,6 @@
 /** Statement blocks: control flow, switch, loops, exceptions, lambdas. */
 import type { CaseGroup } from './cases.ts';
+import { GAP } from './gaps.ts';
 import { JSON_REQUEST } from './contexts.ts';
 
 export const STATEMENT_GROUPS: readonly CaseGroup[] = [
@@ -28,13 +29,13 @@ export const STATEMENT_GROUPS: readonly CaseGroup[] = [
       '@{ var x = 5; var y = x > 3 ? x * 2 : x; return y; }',
       '@{ const int k = 7; return k * 6; }',
       '@{ var a = 1; { var b = 2; a += b; } return a; }',
-      '@{ Func<int, int> twice = x => x * 2; return twice(21); }',
-      '@{ Func<int, int, int> add = (a, b) => a + b; return add(2, 3); }',
-      '@{ Func<string> f = () => "lazy"; return f(); }',
-      '@{ Func<int, bool> isEven = x => { if (x % 2 == 0) return true; return false; }; return isEven(4); }',
-      '@{ var counter = 0; Func<int> next = () => ++counter; next(); next(); return counter; }',
-      '@{ var fs = new List<Func<int>>(); for (var i = 0; i < 3; i++) { var j = i; fs.Add(() => j); } return fs.Sum(f => f()); }',
-      '@{ var fs = new List<Func<int>>(); foreach (var i in new[] { 1, 2, 3 }) fs.Add(() => i); return fs.Sum(f => f()); }',
+      { expr: '@{ Func<int, int> twice = x => x * 2; return twice(21); }', gap: GAP.FUNC },
+      { expr: '@{ Func<int, int, int> add = (a, b) => a + b; return add(2, 3); }', gap: GAP.FUNC },
+      { expr: '@{ Func<string> f = () => "lazy"; return f(); }', gap: GAP.FUNC },
+      { expr: '@{ Func<int, bool> isEven = x => { if (x % 2 == 0) return true; return false; }; return isEven(4); }', gap: GAP.FUNC },
+      { expr: '@{ var counter = 0; Func<int> next = () => ++counter; next(); next(); return counter; }', gap: GAP.FUNC },
+      { expr: '@{ var fs = new List<Func<int>>(); for (var i = 0; i < 3; i++) { var j = i; fs.Add(() => j); } return fs.Sum(f => f()); }', gap: GAP.FUNC },
+      { expr: '@{ var fs = new List<Func<int>>(); foreach (var i in new[] { 1, 2, 3 }) fs.Add(() => i); return fs.Sum(f => f()); }', gap: GAP.FUNC },
       '@{ var x = 1; x = x++ + ++x; return x; }',
       '@{ int a, b; a = b = 5; return a + b; }',
       '@{ var s = "a"; s += "b"; s += 1; return s; }',

@@ -1,5 +1,6 @@
 /** Regex, Convert, Encoding, WebUtility, Uri, hashes, and null propagation / is / as. */
 import type { CaseGroup } from './cases.ts';
+import { GAP } from './gaps.ts';
 
 export const SYSTEM_GROUPS: readonly CaseGroup[] = [
   {
@@ -88,7 +89,7 @@ export const SYSTEM_GROUPS: readonly CaseGroup[] = [
       'Convert.ToString(5, 2)',
       'Convert.ToString(new DateTime(2024, 3, 1))',
       'Convert.ToChar(65)',
-      'Convert.ToByte(255)',
+      { expr: 'Convert.ToByte(255)', gap: GAP.SMALL_INTS },
       'Convert.ToByte(256)',
       'Convert.ToBoolean("yes")',
       'Convert.ToDateTime("2024-03-01")',
@@ -104,10 +105,10 @@ export const SYSTEM_GROUPS: readonly CaseGroup[] = [
     group: 'encoding',
     cases: [
       'Encoding.UTF8.GetBytes("é").Length',
-      'Encoding.UTF8.GetBytes("€")[0]',
+      { expr: 'Encoding.UTF8.GetBytes("€")[0]', gap: GAP.SMALL_INTS },
       'Encoding.UTF8.GetString(new byte[] { 104, 105 })',
       'Encoding.UTF8.GetString(new byte[] { 0xC3 })',
-      'Encoding.ASCII.GetBytes("é")[0]',
+      { expr: 'Encoding.ASCII.GetBytes("é")[0]', gap: GAP.SMALL_INTS },
       'Encoding.ASCII.GetString(new byte[] { 72, 200 })',
       'Encoding.Unicode.GetBytes("A").Length',
       'Encoding.UTF8.GetByteCount("😀")',
