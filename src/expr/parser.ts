@@ -262,7 +262,13 @@ export class Parser {
         continue;
       }
       if (op === 'as') {
-        const type = this.parseType({ allowNullable: false });
+        let type = this.parseType({ allowNullable: false });
+        // `x as int?` is a nullable type when the `?` cannot begin a conditional's branch
+        const after = this.peek(1);
+        if (this.is('?') && (after.kind === 'eof' || (after.kind === 'punct' && [')', ']', '}', ';', ',', '??', '==', '!=', '&&', '||'].includes(after.text)))) {
+          const q = this.next();
+          type = { ...type, nullable: true, end: q.end };
+        }
         left = { kind: 'as', operand: left, type, start: left.start, end: type.end };
         continue;
       }

@@ -399,6 +399,17 @@ function planInvocation(p: PlanContext, e: A.Invocation, short: boolean): ChainE
   }
   const target = planChainTarget(p, callee.target, short);
   const args = planArguments(p, e.args);
+  const nullableLocal = callee.target.kind === 'name' ? p.lookup(callee.target.name) : undefined;
+  if (name === 'GetValueOrDefault' && nullableLocal?.underlying && !callee.conditional && args.evals.length <= 1 && !args.outs) {
+    // Nullable<T>.GetValueOrDefault(): T's default (or the argument) when the local holds null
+    const t = target as Eval;
+    const fallback = args.evals[0];
+    const dflt = lib.defaultValue(nullableLocal.underlying);
+    return (f) => {
+      const v = t(f);
+      return v !== null ? v : fallback ? fallback(f) : dflt;
+    };
+  }
   const conditional = callee.conditional;
   const names = args.names;
   if (!args.outs && !short) {
@@ -586,10 +597,13 @@ function planIncrement(p: PlanContext, e: A.Unary): Eval {
   const lib = p.lib;
   const op = e.op === '++' || e.op === 'post++' ? '+' : '-';
   const post = e.op.startsWith('post');
+  // `c++` on a char stays a char (C# §12.8.15: the result is converted back to the operand's type)
+  const charType = p.tryResolveType('char');
   return (f) => {
     const b = place.bind(f);
     const old = b.get();
-    const next = typeof old === 'number' ? (op === '+' ? (old + 1) | 0 : (old - 1) | 0) : lib.binary(op, old, 1);
+    let next = typeof old === 'number' ? (op === '+' ? (old + 1) | 0 : (old - 1) | 0) : lib.binary(op, old, 1);
+    if (charType && old !== null && typeof old === 'object' && lib.typeName(old) === 'System.Char') next = lib.convert(next, charType, 'explicit');
     b.set(next);
     return post ? old : next;
   };
@@ -630,6 +644,24 @@ function planCast(p: PlanContext, e: A.Cast): Eval {
   const t = p.resolveType(e.type);
   if (!t) return () => null;
   const lib = p.lib;
+  if (staticType(p, e.operand) === 'object' && lib.typeDisplayName(t) !== 'System.Object') {
+    // From `object` a cast is an unboxing or reference conversion: the run-time type must be the
+    // target type itself (C# §10.3.7), so `(long)context.Variables["n"]` with an int inside throws.
+    return (f) => {
+      const v = operand(f);
+      if (v === null || lib.isInstance(v, t)) return lib.convert(v, t, 'explicit');
+      throw lib.exception('System.InvalidCastException', `Unable to cast object of type '${lib.typeName(v)}' to type '${lib.typeDisplayName(t)}'.`);
+    };
+  }
+  if (lib.defaultValue(t) !== null && yieldsToken(e.operand)) {
+    // (int)token["missing"]: JToken's explicit operator rejects a null token with ArgumentNullException
+    const convert: Eval = (f) => {
+      const v = operand(f);
+      if (v === null) throw lib.exception('System.ArgumentNullException', 'Value cannot be null.\nParameter name: value');
+      return lib.convert(v, t, 'explicit');
+    };
+    return convert;
+  }
   const simple = e.type.arrayRanks.length === 0 && !e.type.nullable && e.type.typeArgs.length === 0;
   if (simple && (e.type.name === 'string' || e.type.name === 'String' || e.type.name === 'System.String')) {
     return (f) => {
@@ -672,6 +704,14 @@ function planBinary(p: PlanContext, e: A.Binary): Eval {
   const left = planExpr(p, e.left);
   const right = planExpr(p, e.right);
   const op = e.op;
+  if (op === '+' && (staticType(p, e.left) === 'string' || staticType(p, e.right) === 'string')) {
+    // string concatenation: null operands are empty strings, even when both are null
+    return (f) => {
+      const l = left(f);
+      const r = right(f);
+      return (typeof l === 'string' ? l : lib.toNetString(l)) + (typeof r === 'string' ? r : lib.toNetString(r));
+    };
+  }
   switch (op) {
     case '+':
       return (f) => {
@@ -882,4 +922,40 @@ export function planNewArray(p: PlanContext, e: A.NewArray | A.ArrayInitializer,
       elementType,
       elements.map((x) => x(f)),
     );
+}
+
+/**
+ * The little static typing the evaluator needs (it is otherwise dynamically typed): whether an
+ * expression's C# type is `object` (casts from it unbox) or `string` (`+` concatenates).
+ */
+function staticType(p: PlanContext, e: A.Expr): 'object' | 'string' | undefined {
+  switch (e.kind) {
+    case 'literal':
+      return e.type === 'string' ? 'string' : undefined;
+    case 'interpolated':
+      return 'string';
+    case 'name': {
+      const v = p.lookup(e.name);
+      const t = v?.type ? p.lib.typeDisplayName(v.type) : undefined;
+      return t === 'System.Object' ? 'object' : t === 'System.String' ? 'string' : undefined;
+    }
+    case 'cast': {
+      if (e.type.arrayRanks.length > 0 || e.type.nullable || e.type.typeArgs.length > 0) return undefined;
+      const n = e.type.name;
+      return n === 'object' || n === 'Object' || n === 'System.Object' ? 'object' : n === 'string' || n === 'String' || n === 'System.String' ? 'string' : undefined;
+    }
+    case 'index':
+      // context.Variables[name] is IReadOnlyDictionary<string, object>'s indexer
+      return e.target.kind === 'member' && e.target.name === 'Variables' && e.target.target.kind === 'name' && e.target.target.name === 'context' && !p.lookup('context') ? 'object' : undefined;
+    case 'binary':
+      return e.op === '+' && (staticType(p, e.left) === 'string' || staticType(p, e.right) === 'string') ? 'string' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Expressions whose C# type is (almost always) JToken: a string-keyed indexer, SelectToken(…). */
+function yieldsToken(e: A.Expr): boolean {
+  if (e.kind === 'index') return e.args.length === 1 && e.args[0]!.value.kind === 'literal' && e.args[0]!.value.type === 'string' && !(e.target.kind === 'member' && e.target.name === 'Variables');
+  return e.kind === 'invoke' && e.target.kind === 'member' && e.target.name === 'SelectToken';
 }

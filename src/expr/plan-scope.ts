@@ -47,6 +47,8 @@ export interface VarInfo {
   readonly type: TypeHandle | undefined;
   /** foreach/using/const variables cannot be assigned (CS1656, CS0131). */
   readonly readonly: boolean;
+  /** For a local declared `T?` of a value type: T (what `x.GetValueOrDefault()` falls back to). */
+  readonly underlying?: TypeHandle;
 }
 
 /** A local function: planned once, called by name. */
@@ -162,11 +164,11 @@ export class PlanContext {
   }
 
   /** Declares a local in the current block (CS0128/CS0136 → MA5014). */
-  declare(name: string, node: { start: number; end: number }, type: TypeHandle | undefined, readonly = false): VarInfo {
+  declare(name: string, node: { start: number; end: number }, type: TypeHandle | undefined, readonly = false, underlying?: TypeHandle): VarInfo {
     if (name === 'context' || this.lookup(name) || this.lookupFunction(name)) {
       this.problem('MA5014', `A local variable or parameter named '${name}' is already defined in this or an enclosing scope.`, node);
     }
-    const v: VarInfo = { name, slot: this.fn.slots++, fn: this.fn, type, readonly };
+    const v: VarInfo = { name, slot: this.fn.slots++, fn: this.fn, type, readonly, ...(underlying ? { underlying } : {}) };
     this.scope.vars.set(name, v);
     return v;
   }

@@ -181,7 +181,8 @@ function planLocal(p: PlanContext, s: A.LocalDeclaration, readonly = false): Pla
     } else if (s.type === 'var') p.problem('MA5021', `Implicitly typed variable '${d.name}' must be initialized.`, d);
     else if (s.isConst) p.problem('MA5021', `The constant '${d.name}' must be given a value.`, d);
     // the variable is in scope from its declarator on, so `var x = x;` is an error as in C#
-    const v = p.declare(d.name, d, declared, readonly || s.isConst);
+    const underlying = s.type !== 'var' && s.type.nullable && s.type.arrayRanks.length === 0 ? p.tryResolveType(s.type.name, s.type.typeArgs) : undefined;
+    const v = p.declare(d.name, d, declared, readonly || s.isConst, underlying);
     if (init) {
       p.markAssigned(v);
       const write = p.writer(v);
@@ -191,10 +192,12 @@ function planLocal(p: PlanContext, s: A.LocalDeclaration, readonly = false): Pla
         return NORMAL;
       });
     } else {
-      // a loop body re-entering the declaration must not see the previous iteration's value
+      // a loop body re-entering the declaration must not see the previous iteration's value;
+      // the slot holds the type's default (an unassigned `int v;` is never read before `out v`)
       const write = p.writer(v);
+      const initial = declared ? p.lib.defaultValue(declared) : null;
       execs.push((f) => {
-        write(f, null);
+        write(f, initial);
         return NORMAL;
       });
     }

@@ -17,6 +17,8 @@ const out = (r: Value, v: Value): void => {
 export interface KeyComparer {
   readonly name: string;
   key(v: Value): unknown;
+  /** How a StringComparer orders two non-null strings (OrderBy(x => x, StringComparer.Ordinal)). */
+  readonly order?: (a: Value, b: Value) => number;
 }
 
 export const DEFAULT_COMPARER: KeyComparer = {
@@ -66,8 +68,25 @@ export const ARRAY: NetType = register({
   enumerate: (t: NetArray) => t.items,
   staticProps: {},
   statics: {
-    IndexOf: ([a, v]) => (a as NetArray).items.findIndex((x) => (x === null ? v === null : netEquals(x, v ?? null))),
+    IndexOf: ([a, v]) => arrayArg(a).items.findIndex((x) => (x === null ? v === null : netEquals(x, v ?? null))),
     Empty: (_args, [t]) => new NetArray(t ?? OBJECT, []),
+    Sort: ([a, f]) => {
+      arrayArg(a).items.sort(comparison(f));
+      return null;
+    },
+    Reverse: ([a]) => {
+      arrayArg(a).items.reverse();
+      return null;
+    },
+    Exists: ([a, f]) => arrayArg(a).items.some((x) => call(f!, x) === true),
+    TrueForAll: ([a, f]) => arrayArg(a).items.every((x) => call(f!, x) === true),
+    Find: ([a, f]) => {
+      const arr = arrayArg(a);
+      const i = arr.items.findIndex((x) => call(f!, x) === true);
+      return i >= 0 ? arr.items[i]! : (arr.type.element?.defaultValue?.() ?? null);
+    },
+    FindIndex: ([a, f]) => arrayArg(a).items.findIndex((x) => call(f!, x) === true),
+    FindAll: ([a, f]) => new NetArray(arrayArg(a).type.element!, arrayArg(a).items.filter((x) => call(f!, x) === true)),
   },
 });
 defineArrayType(ARRAY);
@@ -77,6 +96,8 @@ defineArrayType(ARRAY);
 export class NetList extends NetObject {
   readonly type: NetType;
   readonly items: Value[];
+  /** Bumped by every change, so an enumeration notices the list changed under it (as .NET's does). */
+  version = 0;
   constructor(type: NetType, items: Value[] = []) {
     super();
     this.type = type;
@@ -85,7 +106,28 @@ export class NetList extends NetObject {
   get netType(): NetType {
     return this.type;
   }
+  /** Records a change; returns null (the value of a void method). */
+  changed(): null {
+    this.version++;
+    return null;
+  }
 }
+
+const collectionModified = () => new NetException('System.InvalidOperationException', 'Collection was modified; enumeration operation may not execute.');
+
+function* listItems(t: NetList): Iterable<Value> {
+  const version = t.version;
+  for (let i = 0; i < t.items.length; i++) {
+    yield t.items[i]!;
+    if (t.version !== version) throw collectionModified();
+  }
+}
+
+/** List<T>.Find and friends return default(T) when nothing matches (0 for a List<int>). */
+const defaultOf = (t: NetType): Value => t.typeArgs?.[0]?.defaultValue?.() ?? null;
+
+/** Comparison<T> delegate (Sort((a, b) => …)) or the default ordering. */
+const comparison = (f: Value | undefined) => (f === undefined || f === null ? compareValues : (a: Value, b: Value) => call(f, a, b) as number);
 
 const at = (t: NetList, i: Value): number => {
   if (typeof i !== 'number' || i < 0 || i >= t.items.length) throw listIndex();
@@ -101,43 +143,65 @@ export const LIST: NetType = register({
   methods: {
     Add: (t: NetList, [v]) => {
       t.items.push(v!);
-      return null;
+      return t.changed();
     },
     AddRange: (t: NetList, [vs]) => {
-      t.items.push(...enumerateValue(vs!));
-      return null;
+      t.items.push(...[...enumerateValue(vs!)]);
+      return t.changed();
     },
     Insert: (t: NetList, [i, v]) => {
-      t.items.splice(i as number, 0, v!);
-      return null;
+      if (typeof i !== 'number' || i < 0 || i > t.items.length) throw argumentOutOfRange('index', 'Index must be within the bounds of the List.');
+      t.items.splice(i, 0, v!);
+      return t.changed();
     },
     Remove: (t: NetList, [v]) => {
       const i = indexOf(t.items, v!);
       if (i >= 0) t.items.splice(i, 1);
+      t.changed();
       return i >= 0;
     },
     RemoveAt: (t: NetList, [i]) => {
       t.items.splice(at(t, i!), 1);
-      return null;
+      return t.changed();
+    },
+    RemoveAll: (t: NetList, [f]) => {
+      const keep = t.items.filter((x) => call(f!, x) !== true);
+      const removed = t.items.length - keep.length;
+      t.items.splice(0, t.items.length, ...keep);
+      t.changed();
+      return removed;
     },
     Clear: (t: NetList) => {
       t.items.length = 0;
-      return null;
+      return t.changed();
     },
     Contains: (t: NetList, [v]) => indexOf(t.items, v!) >= 0,
     IndexOf: (t: NetList, [v]) => indexOf(t.items, v!),
     ToArray: (t: NetList) => new NetArray(t.type.typeArgs?.[0] ?? OBJECT, [...t.items]),
-    Sort: (t: NetList) => {
-      t.items.sort(compareValues);
-      return null;
+    Sort: (t: NetList, [f]) => {
+      t.items.sort(comparison(f));
+      return t.changed();
     },
     Reverse: (t: NetList) => {
       t.items.reverse();
-      return null;
+      return t.changed();
     },
     Exists: (t: NetList, [f]) => t.items.some((x) => call(f!, x) === true),
-    Find: (t: NetList, [f]) => t.items.find((x) => call(f!, x) === true) ?? null,
+    TrueForAll: (t: NetList, [f]) => t.items.every((x) => call(f!, x) === true),
+    Find: (t: NetList, [f]) => {
+      const i = t.items.findIndex((x) => call(f!, x) === true);
+      return i >= 0 ? t.items[i]! : defaultOf(t.type);
+    },
+    FindIndex: (t: NetList, [f]) => t.items.findIndex((x) => call(f!, x) === true),
+    FindLast: (t: NetList, [f]) => {
+      const i = t.items.findLastIndex((x) => call(f!, x) === true);
+      return i >= 0 ? t.items[i]! : defaultOf(t.type);
+    },
     FindAll: (t: NetList, [f]) => new NetList(t.type, t.items.filter((x) => call(f!, x) === true)),
+    GetRange: (t: NetList, [i, n]) => {
+      if ((i as number) < 0 || (n as number) < 0 || (i as number) + (n as number) > t.items.length) throw new NetException('System.ArgumentException', 'Offset and length were out of bounds for the array or count is greater than the number of elements from index to the end of the source collection.');
+      return new NetList(t.type, t.items.slice(i as number, (i as number) + (n as number)));
+    },
     ForEach: (t: NetList, [f]) => {
       for (const x of [...t.items]) call(f!, x);
       return null;
@@ -146,8 +210,9 @@ export const LIST: NetType = register({
   index: (t: NetList, [i]) => t.items[at(t, i!)]!,
   setIndex: (t: NetList, [i], v) => {
     t.items[at(t, i!)] = v;
+    t.changed();
   },
-  enumerate: (t: NetList) => t.items,
+  enumerate: (t: NetList) => listItems(t),
 });
 
 // ---- Dictionary<K,V> and KeyValuePair<K,V>
@@ -155,21 +220,28 @@ export const LIST: NetType = register({
 export class NetKeyValuePair extends NetObject {
   readonly key: Value;
   readonly value: Value;
-  constructor(key: Value, value: Value) {
+  /** KeyValuePair<K, V> when the key and value types are known (dictionaries), else the definition. */
+  readonly type: NetType | undefined;
+  constructor(key: Value, value: Value, type?: NetType) {
     super();
     this.key = key;
     this.value = value;
+    this.type = type;
   }
   get netType(): NetType {
-    return KEY_VALUE_PAIR;
+    return this.type ?? KEY_VALUE_PAIR;
   }
 }
+
+/** KeyValuePair<K, V> for a dictionary type Dictionary<K, V> (or any type with two type arguments). */
+export const pairTypeOf = (dictionary: NetType): NetType | undefined =>
+  dictionary.typeArgs?.length === 2 ? instantiate(KEY_VALUE_PAIR, dictionary.typeArgs) : undefined;
 
 export const KEY_VALUE_PAIR: NetType = register({
   name: 'System.Collections.Generic.KeyValuePair`2',
   base: OBJECT,
   isValueType: true,
-  construct: ([k, v]) => new NetKeyValuePair(k!, v!),
+  construct: ([k, v], type) => new NetKeyValuePair(k!, v!, type === KEY_VALUE_PAIR ? undefined : type),
   props: { Key: (t: NetKeyValuePair) => t.key, Value: (t: NetKeyValuePair) => t.value },
   methods: { ToString: (t: NetKeyValuePair) => `[${toNetString(t.key)}, ${toNetString(t.value)}]` },
 });
@@ -210,8 +282,8 @@ export const DICTIONARY: NetType = register({
   },
   props: {
     Count: (t: NetDictionary) => t.entries.size,
-    Keys: (t: NetDictionary) => sequence([...t.entries.values()].map((e) => e[0])),
-    Values: (t: NetDictionary) => sequence([...t.entries.values()].map((e) => e[1])),
+    Keys: (t: NetDictionary) => new NetKeyCollection([...t.entries.values()].map((e) => e[0]), t.type.typeArgs?.[0]),
+    Values: (t: NetDictionary) => new NetKeyCollection([...t.entries.values()].map((e) => e[1]), t.type.typeArgs?.[1]),
   },
   methods: {
     Add: (t: NetDictionary, [k, v]) => {
@@ -233,7 +305,7 @@ export const DICTIONARY: NetType = register({
     },
     TryGetValue: (t: NetDictionary, [k, o]) => {
       const v = t.get(k!);
-      out(o!, v === undefined ? null : v);
+      out(o!, v === undefined ? (t.type.typeArgs?.[1]?.defaultValue?.() ?? null) : v);
       return v !== undefined;
     },
   },
@@ -243,7 +315,10 @@ export const DICTIONARY: NetType = register({
     return v;
   },
   setIndex: (t: NetDictionary, [k], v) => t.set(k!, v),
-  enumerate: (t: NetDictionary) => [...t.entries.values()].map(([k, v]) => new NetKeyValuePair(k, v)),
+  enumerate: (t: NetDictionary) => {
+    const type = pairTypeOf(t.type);
+    return [...t.entries.values()].map(([k, v]) => new NetKeyValuePair(k, v, type));
+  },
 });
 
 // ---- HashSet<T>
@@ -299,6 +374,17 @@ export const HASH_SET: NetType = register({
       for (const [k, v] of [...t.items]) if (!other.has(v)) t.items.delete(k);
       return null;
     },
+    ExceptWith: (t: NetHashSet, [vs]) => {
+      for (const v of enumerateValue(vs!)) t.items.delete(v === null ? null : t.comparer.key(v));
+      return null;
+    },
+    SymmetricExceptWith: (t: NetHashSet, [vs]) => {
+      const other = new NetHashSet(t.type, t.comparer);
+      for (const v of enumerateValue(vs!)) other.add(v);
+      for (const v of other.items.values()) if (!t.add(v)) t.items.delete(v === null ? null : t.comparer.key(v));
+      return null;
+    },
+    IsSupersetOf: (t: NetHashSet, [vs]) => [...enumerateValue(vs!)].every((v) => t.has(v)),
     Overlaps: (t: NetHashSet, [vs]) => [...enumerateValue(vs!)].some((v) => t.has(v)),
     IsSubsetOf: (t: NetHashSet, [vs]) => {
       const other = new NetHashSet(t.type, t.comparer);
@@ -326,25 +412,41 @@ export class NetComparer extends NetObject {
     return STRING_COMPARER;
   }
 }
-const ordinal = new NetComparer({ name: 'Ordinal', key: DEFAULT_COMPARER.key });
-const ignoreCase = new NetComparer(ORDINAL_IGNORE_CASE);
+const str = (v: Value): string => (typeof v === 'string' ? v : toNetString(v));
+const ordinalOrder = (a: Value, b: Value): number => {
+  const x = str(a);
+  const y = str(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+const cultureIgnoreCase = new Intl.Collator('en-US', { sensitivity: 'accent' });
+const ordinal = new NetComparer({ name: 'Ordinal', key: DEFAULT_COMPARER.key, order: ordinalOrder });
+const ignoreCase = new NetComparer({ ...ORDINAL_IGNORE_CASE, order: (a, b) => ordinalOrder(str(a).toUpperCase(), str(b).toUpperCase()) });
+// Culture comparers order like the invariant culture; for equality (dictionary keys) they fall back to ordinal.
+const invariant = new NetComparer({ name: 'InvariantCulture', key: DEFAULT_COMPARER.key, order: (a, b) => collator.compare(str(a), str(b)) });
+const invariantIgnoreCase = new NetComparer({ ...ORDINAL_IGNORE_CASE, name: 'InvariantCultureIgnoreCase', order: (a, b) => cultureIgnoreCase.compare(str(a), str(b)) });
 export const STRING_COMPARER: NetType = register({
   name: 'System.StringComparer',
   base: OBJECT,
   staticProps: {
-    Ordinal: () => ordinal, OrdinalIgnoreCase: () => ignoreCase, InvariantCulture: () => ordinal, InvariantCultureIgnoreCase: () => ignoreCase,
-    CurrentCulture: () => ordinal, CurrentCultureIgnoreCase: () => ignoreCase,
+    Ordinal: () => ordinal, OrdinalIgnoreCase: () => ignoreCase, InvariantCulture: () => invariant, InvariantCultureIgnoreCase: () => invariantIgnoreCase,
+    CurrentCulture: () => invariant, CurrentCultureIgnoreCase: () => invariantIgnoreCase,
   },
-  methods: { Equals: (t: NetComparer, [a, b]) => (a === null || b === null ? a === b : t.comparer.key(a!) === t.comparer.key(b!)) },
+  methods: {
+    Equals: (t: NetComparer, [a, b]) => (a === null || b === null ? a === b : t.comparer.key(a!) === t.comparer.key(b!)),
+    Compare: (t: NetComparer, [a, b]) => (a === null || b === null ? compareValues(a ?? null, b ?? null) : (t.comparer.order ?? compareValues)(a!, b!)),
+  },
 });
 
 // ---- lazy sequences (LINQ results, Keys/Values)
 
 export class NetSequence extends NetObject {
   readonly source: () => Iterable<Value>;
-  constructor(source: () => Iterable<Value>) {
+  /** The sequence's static element type when the operator that made it fixes one (Where keeps its source's). */
+  readonly element: NetType | undefined;
+  constructor(source: () => Iterable<Value>, element?: NetType) {
     super();
     this.source = source;
+    this.element = element;
   }
   get netType(): NetType {
     return ENUMERABLE;
@@ -415,3 +517,28 @@ function numericValue(v: Value): number | undefined {
 }
 
 export const listOf = (element: NetType, items: Value[]): NetList => new NetList(instantiate(LIST, [element]), items);
+
+/** Dictionary<K,V>.Keys / .Values: an enumerable snapshot with Count. */
+export class NetKeyCollection extends NetSequence {
+  readonly items: readonly Value[];
+  constructor(items: readonly Value[], element: NetType | undefined) {
+    super(() => items, element);
+    this.items = items;
+  }
+  override get netType(): NetType {
+    return KEY_COLLECTION;
+  }
+}
+// Not registered: it has no name a policy can write.
+const KEY_COLLECTION: NetType = {
+  name: 'System.Collections.Generic.Dictionary`2+KeyCollection',
+  base: ENUMERABLE,
+  props: { Count: (t: NetKeyCollection) => t.items.length },
+  enumerate: (t: NetKeyCollection) => t.items,
+};
+
+function arrayArg(a: Value | undefined): NetArray {
+  if (a === null || a === undefined) throw argumentNull('array');
+  if (!(a instanceof NetArray)) throw new NetException('System.ArgumentException', 'Object is not an array.');
+  return a;
+}

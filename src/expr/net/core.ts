@@ -130,6 +130,18 @@ export class NetDecimal extends NetObject {
 }
 export const DECIMAL_MAX = (1n << 96n) - 1n;
 
+/** System.Numerics.BigInteger: what Newtonsoft reads a JSON integer beyond Int64 as. */
+export class NetBigInteger extends NetObject {
+  readonly v: bigint;
+  constructor(v: bigint) {
+    super();
+    this.v = v;
+  }
+  get netType(): NetType {
+    return BIG_INTEGER_TYPE.current;
+  }
+}
+
 /** An enum member (`StringComparison.OrdinalIgnoreCase`). */
 export class NetEnum extends NetObject {
   readonly type: NetType;
@@ -182,6 +194,7 @@ export const DOUBLE_TYPE = new TypeSlot();
 export const SINGLE_TYPE = new TypeSlot();
 export const DECIMAL_TYPE = new TypeSlot();
 export const OBJECT_TYPE = new TypeSlot();
+export const BIG_INTEGER_TYPE = new TypeSlot();
 
 export const isDelegate = (v: Value): v is Delegate => typeof v === 'object' && v !== null && typeof (v as Delegate).invoke === 'function' && typeof (v as Delegate).arity === 'number';
 

@@ -5,7 +5,7 @@
  * a writer with two-space indentation and Newtonsoft's number and escaping rules.
  */
 import type { Value } from '../port.ts';
-import { NetDecimal, NetDouble, NetException, NetLong } from './core.ts';
+import { NetBigInteger, NetDecimal, NetDouble, NetException, NetLong } from './core.ts';
 import { decimalToString, formatDouble } from './numeric.ts';
 import { NetDateTime, formatDateTime, parseDate } from './time.ts';
 import { JArray, JObject, JProperty, JValue, type JToken } from './jtoken.ts';
@@ -135,7 +135,7 @@ class Reader {
     if (/^-?\d+$/.test(t)) {
       const big = BigInt(t);
       if (big >= -(1n << 63n) && big < 1n << 63n) return new JValue(new NetLong(big));
-      return new JValue(new NetDouble(Number(t)), 'Integer');
+      return new JValue(new NetBigInteger(big));
     }
     return new JValue(new NetDouble(Number(t)));
   }
@@ -190,7 +190,7 @@ export function jsonScalar(v: Value): string {
   if (typeof v === 'string') return escapeJsonString(v);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'number') return String(v);
-  if (v instanceof NetLong) return v.v.toString();
+  if (v instanceof NetLong || v instanceof NetBigInteger) return v.v.toString();
   if (v instanceof NetDouble) return jsonDouble(v.v);
   if (v instanceof NetDecimal) {
     const s = decimalToString(v);

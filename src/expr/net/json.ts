@@ -197,7 +197,7 @@ register({
       return t.get(n as string);
     },
     Merge: (t: JObject, [other]) => {
-      if (other instanceof JObject) for (const p of other.props.values()) t.setProperty(p.name, p.valueToken.deepClone());
+      merge(t, other ?? null);
       return null;
     },
   },
@@ -240,6 +240,10 @@ register({
       return null;
     },
     IndexOf: (t: JArray, [v]) => t.items.indexOf(v as JToken),
+    Merge: (t: JArray, [other]) => {
+      merge(t, other ?? null);
+      return null;
+    },
     Contains: (t: JArray, [v]) => t.items.includes(v as JToken),
   },
   statics: { Parse: ([s]) => expectKind(parseJson(s as string | null), JArray, 'JArray', 'StartArray'), FromObject: ([v]) => expectKind(fromObject(v!), JArray, 'JArray', 'StartArray') },
@@ -261,6 +265,27 @@ register({
   setProps: { Value: (t: JProperty, v) => { t.valueToken = toToken(v); } },
 });
 JPROPERTY_TYPE.set(lookupType('JProperty')!);
+
+/**
+ * JContainer.Merge with Newtonsoft's default settings: objects merge property by property
+ * (recursively when both sides hold containers of one kind), arrays concatenate, and a null
+ * never overwrites an existing value.
+ */
+function merge(target: JObject | JArray, content: Value): void {
+  if (content === null) return;
+  if (target instanceof JArray) {
+    for (const item of enumerateValue(content)) target.add(toToken(item));
+    return;
+  }
+  if (!(content instanceof JObject)) return;
+  for (const p of content.props.values()) {
+    const existing = target.get(p.name);
+    const incoming = p.valueToken;
+    if (existing === null) target.setProperty(p.name, incoming.deepClone());
+    else if ((existing instanceof JObject && incoming instanceof JObject) || (existing instanceof JArray && incoming instanceof JArray)) merge(existing, incoming);
+    else if (!(incoming instanceof JValue && incoming.value === null)) target.setProperty(p.name, incoming.deepClone());
+  }
+}
 
 function expectKind<T extends JToken>(t: JToken, kind: abstract new () => T, name: string, start: string): T {
   if (t instanceof kind) return t;
@@ -363,7 +388,20 @@ register({
     DeserializeObject: ([s], typeArgs) => {
       if (s === null) throw new NetException('System.ArgumentNullException', 'Value cannot be null.\nParameter name: value');
       const t = parseJson(s as string);
-      return typeArgs[0] ? tokenAs(t, typeArgs[0]) : t instanceof JValue ? t.value : t;
+      const want = typeArgs[0];
+      if (!want) return t instanceof JValue ? t.value : t;
+      if (want.name.startsWith('Newtonsoft.Json.Linq.') && !isInstanceOf(t, want)) {
+        throw new NetException('Newtonsoft.Json.JsonSerializationException', `Deserialized JSON type '${t.netType.name}' is not compatible with expected type '${want.name}'. Path '', line 1, position ${(s as string).length}.`);
+      }
+      try {
+        return tokenAs(t, want);
+      } catch (e) {
+        // the serializer reports a value it cannot convert as a reader error
+        if (e instanceof NetException && (e.type === 'System.FormatException' || e.type === 'System.OverflowException')) {
+          throw new NetException('Newtonsoft.Json.JsonReaderException', `Could not convert string to ${want.name}: ${toNetString(t)}. Path '', line 1, position ${(s as string).length}.`);
+        }
+        throw e;
+      }
     },
   },
 });

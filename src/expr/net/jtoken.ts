@@ -4,7 +4,7 @@
  * everything that touches a token needs them.
  */
 import type { Value } from '../port.ts';
-import { NetChar, NetDecimal, NetDouble, NetEnum, NetException, NetLong, NetObject, type NetType, TypeSlot, formatError, invalidCast } from './core.ts';
+import { NetBigInteger, NetChar, NetDecimal, NetDouble, NetEnum, NetException, NetLong, NetObject, type NetType, TypeSlot, formatError, invalidCast } from './core.ts';
 import { toNetString } from './text.ts';
 import { NetDateTime, NetTimeSpan } from './time.ts';
 import { numKind, toDouble } from './numeric.ts';
@@ -46,7 +46,7 @@ function kindOf(v: Value): JValueKind {
   if (v === null) return 'Null';
   if (typeof v === 'string' || v instanceof NetChar) return 'String';
   if (typeof v === 'boolean') return 'Boolean';
-  if (typeof v === 'number' || v instanceof NetLong) return 'Integer';
+  if (typeof v === 'number' || v instanceof NetLong || v instanceof NetBigInteger) return 'Integer';
   if (v instanceof NetDouble || v instanceof NetDecimal) return 'Float';
   if (v instanceof NetDateTime) return 'Date';
   if (v instanceof NetTimeSpan) return 'TimeSpan';
@@ -172,6 +172,8 @@ export function fromToken(t: JToken | null, target: NetType, nullable: boolean):
   const name = target.name;
   if (t === null || (t instanceof JValue && t.value === null)) {
     if (name === 'System.String' || nullable) return null;
+    // a missing token (C# null) fails in the operator's argument check, a JSON null in the conversion
+    if (t === null) throw new NetException('System.ArgumentNullException', 'Value cannot be null.\nParameter name: value');
     throw new NetException('System.ArgumentException', `Can not convert Null to ${JSON_NAMES[name] ?? name}.`);
   }
   if (!(t instanceof JValue)) throw new NetException('System.ArgumentException', `Can not convert ${t.tokenTypeName} to ${JSON_NAMES[name] ?? name}.`);
@@ -193,6 +195,8 @@ export function fromToken(t: JToken | null, target: NetType, nullable: boolean):
     case 'System.Double':
     case 'System.Single':
     case 'System.Decimal':
+    case 'System.DateTime':
+    case 'System.Guid':
       return convertScalar(v, target);
   }
   if (target.convertFrom) {

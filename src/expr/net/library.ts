@@ -24,6 +24,7 @@ import './jwt.ts';
 import './system.ts';
 import './web.ts';
 import { NetGuid } from './system.ts';
+import { NetTypeValue } from './type-value.ts';
 
 setObjectType(OBJECT);
 
@@ -32,10 +33,12 @@ setObjectType(OBJECT);
 export class NetExceptionValue extends NetObject {
   readonly type: NetType;
   readonly message: string;
-  constructor(type: NetType, message: string) {
+  readonly inner: Value;
+  constructor(type: NetType, message: string, inner: Value = null) {
     super();
     this.type = type;
     this.message = message;
+    this.inner = inner;
   }
   get netType(): NetType {
     return this.type;
@@ -73,8 +76,8 @@ function exceptionType(name: string): NetType {
   t = {
     name,
     base: baseName ? exceptionType(baseName) : OBJECT,
-    construct: ([m]) => new NetExceptionValue(exceptionType(name), typeof m === 'string' ? m : `Exception of type '${name}' was thrown.`),
-    props: { Message: (e: NetExceptionValue) => e.message, InnerException: () => null, StackTrace: () => null },
+    construct: ([m, inner]) => new NetExceptionValue(exceptionType(name), typeof m === 'string' ? m : `Exception of type '${name}' was thrown.`, inner instanceof NetExceptionValue ? inner : null),
+    props: { Message: (e: NetExceptionValue) => e.message, InnerException: (e: NetExceptionValue) => e.inner, StackTrace: () => null },
     methods: { ToString: (e: NetExceptionValue) => `${e.type.name}: ${e.message}` },
   };
   exceptionTypes.set(name, t);
@@ -87,7 +90,7 @@ function isSubtype(name: string, of: string): boolean {
   return of === 'System.Exception';
 }
 
-// ---- anonymous objects and System.Type values
+// ---- anonymous objects
 
 class NetAnonymous extends NetObject {
   readonly anonymous: Map<string, Value>;
@@ -105,22 +108,6 @@ const ANONYMOUS: NetType = {
   methods: { ToString: (t: NetAnonymous) => `{ ${[...t.anonymous].map(([k, v]) => `${k} = ${toNetString(v)}`).join(', ')} }` },
 };
 
-class NetTypeValue extends NetObject {
-  readonly type: NetType;
-  constructor(type: NetType) {
-    super();
-    this.type = type;
-  }
-  get netType(): NetType {
-    return SYSTEM_TYPE;
-  }
-}
-const SYSTEM_TYPE: NetType = register({
-  name: 'System.Type',
-  base: OBJECT,
-  props: { Name: (t: NetTypeValue) => t.type.name.slice(t.type.name.lastIndexOf('.') + 1), FullName: (t: NetTypeValue) => t.type.name },
-  methods: { ToString: (t: NetTypeValue) => t.type.name },
-});
 
 // ---- operators
 

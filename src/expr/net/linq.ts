@@ -6,18 +6,53 @@
 import type { Value } from '../port.ts';
 import { NetException, type NetType, isDelegate } from './core.ts';
 import {
-  DEFAULT_COMPARER, DICTIONARY, HASH_SET, NetArray, NetComparer, NetDictionary, NetHashSet, NetSequence, call, compareValues, enumerateValue, isEnumerable, listOf,
+  DEFAULT_COMPARER, DICTIONARY, HASH_SET, NetArray, NetComparer, NetDictionary, NetHashSet, NetList, NetSequence, call, compareValues, enumerateValue, isEnumerable, listOf,
+  pairTypeOf,
 } from './collections.ts';
 import { numKind, numericBinary, toDouble } from './numeric.ts';
-import { NetDecimal, NetDouble, NetLong } from './core.ts';
-import { OBJECT } from './primitives.ts';
-import { extend, instantiate, isInstanceOf, register } from './registry.ts';
+import { NetDecimal, NetDouble, NetLong, argumentOutOfRange } from './core.ts';
+import { JTOKEN_TYPE, JArray, JToken } from './jtoken.ts';
+import { CHAR, INT32, OBJECT } from './primitives.ts';
+import { extend, instantiate, isInstanceOf, register, typeOfValue } from './registry.ts';
 
 const noElements = () => new NetException('System.InvalidOperationException', 'Sequence contains no elements');
 const noMatch = () => new NetException('System.InvalidOperationException', 'Sequence contains no matching element');
 const moreThanOne = (match: boolean) => new NetException('System.InvalidOperationException', `Sequence contains more than one ${match ? 'matching ' : ''}element`);
 
-const lazy = (gen: () => Iterable<Value>): NetSequence => new NetSequence(gen);
+const lazy = (gen: () => Iterable<Value>, element?: NetType): NetSequence => new NetSequence(gen, element);
+
+/**
+ * The element type of an enumerable as far as the value knows it: typed collections and the
+ * LINQ operators that keep their source's element type. Select and friends leave it open; then
+ * the items decide (`elementFor`). It fixes List<T>/T[] of ToList/ToArray and FirstOrDefault's default.
+ */
+export function elementOf(v: Value): NetType | undefined {
+  if (typeof v === 'string') return CHAR;
+  if (v instanceof NetArray) return v.type.element;
+  if (v instanceof NetList || v instanceof NetHashSet) return v.type.typeArgs?.[0];
+  if (v instanceof NetDictionary) return pairTypeOf(v.type);
+  if (v instanceof NetSequence) return v.element;
+  if (v instanceof JArray) return JTOKEN_TYPE.current;
+  return undefined;
+}
+
+/** The one run-time type all items share (JTokens count as JToken), else object. */
+function commonType(values: readonly Value[]): NetType {
+  let t: NetType | undefined;
+  let tokens = true;
+  for (const v of values) {
+    if (v === null) continue;
+    tokens &&= v instanceof JToken;
+    const vt = typeOfValue(v);
+    if (!t) t = vt;
+    else if (t !== vt) return tokens ? JTOKEN_TYPE.current : OBJECT;
+  }
+  return t ?? OBJECT;
+}
+
+const elementFor = (source: Value, values: readonly Value[]): NetType => elementOf(source) ?? commonType(values);
+/** default(T) of the element type: 0 for an int sequence, null when unknown. */
+const defaultOf = (source: Value): Value => elementOf(source)?.defaultValue?.() ?? null;
 const items = (v: Value): Value[] => [...enumerateValue(v)];
 const pred = (f: Value | undefined) => (x: Value, i: number): boolean => (f === undefined ? true : (f as unknown as { arity: number }).arity === 2 ? call(f, x, i) === true : call(f, x) === true);
 const sel = (f: Value, x: Value, i: number): Value => ((f as unknown as { arity: number }).arity === 2 ? call(f, x, i) : call(f, x));
@@ -56,47 +91,60 @@ function average(values: Value[]): Value {
 }
 
 /** OrderBy/ThenBy chains: keys compared in order, stable. */
+interface SortKey {
+  readonly f: Value;
+  readonly desc: boolean;
+  readonly cmp: (a: Value, b: Value) => number;
+}
+
+/** The IComparer argument of OrderBy/ThenBy: a StringComparer's ordering, else the default. */
+function orderOf(c: Value | undefined): (a: Value, b: Value) => number {
+  const order = c instanceof NetComparer ? c.comparer.order : undefined;
+  if (!order) return compareValues;
+  return (a, b) => (a === null || b === null ? compareValues(a, b) : order(a, b));
+}
+
 class Ordered extends NetSequence {
-  readonly keys: { readonly f: Value; readonly desc: boolean }[];
+  readonly keys: SortKey[];
   readonly input: Value;
-  constructor(input: Value, keys: { readonly f: Value; readonly desc: boolean }[]) {
+  constructor(input: Value, keys: SortKey[]) {
     super(() => {
       const list = items(input).map((x, i) => ({ x, i, k: keys.map((k) => call(k.f, x)) }));
       list.sort((a, b) => {
         for (let j = 0; j < keys.length; j++) {
-          const c = compareValues(a.k[j]!, b.k[j]!);
+          const c = keys[j]!.cmp(a.k[j]!, b.k[j]!);
           if (c !== 0) return keys[j]!.desc ? -c : c;
         }
         return a.i - b.i;
       });
       return list.map((e) => e.x);
-    });
+    }, elementOf(input));
     this.keys = keys;
     this.input = input;
   }
 }
 
 const ops: Record<string, Op> = {
-  Where: (t, [f]) => lazy(function* () { let i = 0; for (const x of enumerateValue(t)) if (pred(f)(x, i++)) yield x; }),
+  Where: (t, [f]) => lazy(function* () { let i = 0; for (const x of enumerateValue(t)) if (pred(f)(x, i++)) yield x; }, elementOf(t)),
   Select: (t, [f]) => lazy(function* () { let i = 0; for (const x of enumerateValue(t)) yield sel(f!, x, i++); }),
   SelectMany: (t, [f]) => lazy(function* () { for (const x of enumerateValue(t)) yield* enumerateValue(call(f!, x)); }),
-  Skip: (t, [n]) => lazy(() => items(t).slice(Math.max(0, n as number))),
-  Take: (t, [n]) => lazy(() => items(t).slice(0, Math.max(0, n as number))),
-  SkipWhile: (t, [f]) => lazy(() => { const a = items(t); const i = a.findIndex((x, k) => !pred(f)(x, k)); return i < 0 ? [] : a.slice(i); }),
-  TakeWhile: (t, [f]) => lazy(() => { const a = items(t); const i = a.findIndex((x, k) => !pred(f)(x, k)); return i < 0 ? a : a.slice(0, i); }),
-  Distinct: (t, [c]) => lazy(() => { const s = new NetHashSet(HASH_SET, c instanceof NetComparer ? c.comparer : DEFAULT_COMPARER); return items(t).filter((x) => s.add(x)); }),
-  Concat: (t, [o]) => lazy(() => [...items(t), ...items(o!)]),
-  Union: (t, [o]) => lazy(() => { const s = new NetHashSet(HASH_SET); return [...items(t), ...items(o!)].filter((x) => s.add(x)); }),
-  Intersect: (t, [o]) => lazy(() => { const other = new NetHashSet(HASH_SET); for (const x of items(o!)) other.add(x); const s = new NetHashSet(HASH_SET); return items(t).filter((x) => other.has(x) && s.add(x)); }),
-  Except: (t, [o]) => lazy(() => { const other = new NetHashSet(HASH_SET); for (const x of items(o!)) other.add(x); const s = new NetHashSet(HASH_SET); return items(t).filter((x) => !other.has(x) && s.add(x)); }),
-  Reverse: (t) => lazy(() => items(t).reverse()),
-  OrderBy: (t, [f]) => new Ordered(t, [{ f: f!, desc: false }]),
-  OrderByDescending: (t, [f]) => new Ordered(t, [{ f: f!, desc: true }]),
-  ThenBy: (t, [f]) => new Ordered((t as Ordered).input, [...(t as Ordered).keys, { f: f!, desc: false }]),
-  ThenByDescending: (t, [f]) => new Ordered((t as Ordered).input, [...(t as Ordered).keys, { f: f!, desc: true }]),
-  Cast: (t, _a, [type]) => lazy(function* () { for (const x of enumerateValue(t)) { if (x !== null && type && !isInstanceOf(x, type) && type !== OBJECT) throw new NetException('System.InvalidCastException', `Unable to cast object of type '${(x as { netType?: NetType }).netType?.name ?? typeof x}' to type '${type.name}'.`); yield x; } }),
-  OfType: (t, _a, [type]) => lazy(() => items(t).filter((x) => x !== null && (!type || isInstanceOf(x, type)))),
-  DefaultIfEmpty: (t, [d]) => lazy(() => { const a = items(t); return a.length === 0 ? [d ?? null] : a; }),
+  Skip: (t, [n]) => lazy(() => items(t).slice(Math.max(0, n as number)), elementOf(t)),
+  Take: (t, [n]) => lazy(() => items(t).slice(0, Math.max(0, n as number)), elementOf(t)),
+  SkipWhile: (t, [f]) => lazy(() => { const a = items(t); const i = a.findIndex((x, k) => !pred(f)(x, k)); return i < 0 ? [] : a.slice(i); }, elementOf(t)),
+  TakeWhile: (t, [f]) => lazy(() => { const a = items(t); const i = a.findIndex((x, k) => !pred(f)(x, k)); return i < 0 ? a : a.slice(0, i); }, elementOf(t)),
+  Distinct: (t, [c]) => lazy(() => { const s = new NetHashSet(HASH_SET, c instanceof NetComparer ? c.comparer : DEFAULT_COMPARER); return items(t).filter((x) => s.add(x)); }, elementOf(t)),
+  Concat: (t, [o]) => lazy(() => [...items(t), ...items(o!)], elementOf(t)),
+  Union: (t, [o]) => lazy(() => { const s = new NetHashSet(HASH_SET); return [...items(t), ...items(o!)].filter((x) => s.add(x)); }, elementOf(t)),
+  Intersect: (t, [o]) => lazy(() => { const other = new NetHashSet(HASH_SET); for (const x of items(o!)) other.add(x); const s = new NetHashSet(HASH_SET); return items(t).filter((x) => other.has(x) && s.add(x)); }, elementOf(t)),
+  Except: (t, [o]) => lazy(() => { const other = new NetHashSet(HASH_SET); for (const x of items(o!)) other.add(x); const s = new NetHashSet(HASH_SET); return items(t).filter((x) => !other.has(x) && s.add(x)); }, elementOf(t)),
+  Reverse: (t) => lazy(() => items(t).reverse(), elementOf(t)),
+  OrderBy: (t, [f, c]) => new Ordered(t, [{ f: f!, desc: false, cmp: orderOf(c) }]),
+  OrderByDescending: (t, [f, c]) => new Ordered(t, [{ f: f!, desc: true, cmp: orderOf(c) }]),
+  ThenBy: (t, [f, c]) => new Ordered((t as Ordered).input, [...(t as Ordered).keys, { f: f!, desc: false, cmp: orderOf(c) }]),
+  ThenByDescending: (t, [f, c]) => new Ordered((t as Ordered).input, [...(t as Ordered).keys, { f: f!, desc: true, cmp: orderOf(c) }]),
+  Cast: (t, _a, [type]) => lazy(function* () { for (const x of enumerateValue(t)) { if (x !== null && type && !isInstanceOf(x, type) && type !== OBJECT) throw new NetException('System.InvalidCastException', `Unable to cast object of type '${typeOfValue(x).name}' to type '${type.name}'.`); yield x; } }, type),
+  OfType: (t, _a, [type]) => lazy(() => items(t).filter((x) => x !== null && (!type || isInstanceOf(x, type))), type),
+  DefaultIfEmpty: (t, [d]) => lazy(() => { const a = items(t); return a.length === 0 ? [d === undefined ? defaultOf(t) : d] : a; }, elementOf(t)),
   Zip: (t, [o, f]) => lazy(() => { const a = items(t); const b = items(o!); return a.slice(0, Math.min(a.length, b.length)).map((x, i) => call(f!, x, b[i]!)); }),
   GroupBy: (t, [k, e]) => lazy(() => {
     const groups = new Map<unknown, { key: Value; items: Value[] }>();
@@ -110,13 +158,13 @@ const ops: Record<string, Op> = {
     return [...groups.values()].map((g) => new Grouping(g.key, g.items));
   }),
   First: (t, [f]) => { for (const [i, x] of items(t).entries()) if (pred(f)(x, i)) return x; throw f === undefined ? noElements() : noMatch(); },
-  FirstOrDefault: (t, [f]) => { for (const [i, x] of items(t).entries()) if (pred(f)(x, i)) return x; return null; },
+  FirstOrDefault: (t, [f]) => { for (const [i, x] of items(t).entries()) if (pred(f)(x, i)) return x; return defaultOf(t); },
   Last: (t, [f]) => { const a = items(t).filter((x, i) => pred(f)(x, i)); if (a.length === 0) throw f === undefined ? noElements() : noMatch(); return a.at(-1)!; },
-  LastOrDefault: (t, [f]) => items(t).filter((x, i) => pred(f)(x, i)).at(-1) ?? null,
+  LastOrDefault: (t, [f]) => { const a = items(t).filter((x, i) => pred(f)(x, i)); return a.length > 0 ? a.at(-1)! : defaultOf(t); },
   Single: (t, [f]) => { const a = items(t).filter((x, i) => pred(f)(x, i)); if (a.length === 0) throw f === undefined ? noElements() : noMatch(); if (a.length > 1) throw moreThanOne(f !== undefined); return a[0]!; },
-  SingleOrDefault: (t, [f]) => { const a = items(t).filter((x, i) => pred(f)(x, i)); if (a.length > 1) throw moreThanOne(f !== undefined); return a[0] ?? null; },
+  SingleOrDefault: (t, [f]) => { const a = items(t).filter((x, i) => pred(f)(x, i)); if (a.length > 1) throw moreThanOne(f !== undefined); return a.length > 0 ? a[0]! : defaultOf(t); },
   ElementAt: (t, [n]) => { const a = items(t); const i = n as number; if (i < 0 || i >= a.length) throw new NetException('System.ArgumentOutOfRangeException', 'Index was out of range. Must be non-negative and less than the size of the collection.\nParameter name: index'); return a[i]!; },
-  ElementAtOrDefault: (t, [n]) => items(t)[n as number] ?? null,
+  ElementAtOrDefault: (t, [n]) => { const a = items(t); const i = n as number; return i >= 0 && i < a.length ? a[i]! : defaultOf(t); },
   Any: (t, [f]) => items(t).some((x, i) => pred(f)(x, i)),
   All: (t, [f]) => items(t).every((x, i) => pred(f)(x, i)),
   Count: (t, [f]) => items(t).filter((x, i) => pred(f)(x, i)).length,
@@ -136,15 +184,17 @@ const ops: Record<string, Op> = {
     const r = a.reduce((acc, x) => call(args[1]!, acc, x), args[0]!);
     return args[2] === undefined ? r : call(args[2], r);
   },
-  ToList: (t) => listOf(OBJECT, items(t)),
-  ToArray: (t) => new NetArray(OBJECT, items(t)),
-  ToHashSet: (t) => { const s = new NetHashSet(instantiate(HASH_SET, [OBJECT])); for (const x of items(t)) s.add(x); return s; },
-  ToDictionary: (t, [k, v]) => {
-    const d = new NetDictionary(instantiate(DICTIONARY, [OBJECT, OBJECT]));
-    for (const x of items(t)) {
-      const key = call(k!, x);
+  ToList: (t) => { const a = items(t); return listOf(elementFor(t, a), a); },
+  ToArray: (t) => { const a = items(t); return new NetArray(elementFor(t, a), a); },
+  ToHashSet: (t, [c]) => { const a = items(t); const s = new NetHashSet(instantiate(HASH_SET, [elementFor(t, a)]), c instanceof NetComparer ? c.comparer : DEFAULT_COMPARER); for (const x of a) s.add(x); return s; },
+  ToDictionary: (t, [k, v, c]) => {
+    const comparer = [v, c].find((x) => x instanceof NetComparer) as NetComparer | undefined;
+    const pairs = items(t).map((x) => [call(k!, x), v === undefined || !isDelegate(v) ? x : call(v, x)] as const);
+    const d = new NetDictionary(instantiate(DICTIONARY, [commonType(pairs.map((p) => p[0])), commonType(pairs.map((p) => p[1]))]), comparer?.comparer);
+    for (const [key, value] of pairs) {
+      if (key === null) throw new NetException('System.ArgumentNullException', 'Value cannot be null.\nParameter name: key');
       if (d.get(key) !== undefined) throw new NetException('System.ArgumentException', 'An item with the same key has already been added.');
-      d.set(key, v === undefined || !isDelegate(v) ? x : call(v, x));
+      d.set(key, value);
     }
     return d;
   },
@@ -169,9 +219,15 @@ register({
   base: OBJECT,
   isStaticClass: true,
   statics: {
-    Range: ([s, n]) => lazy(() => Array.from({ length: n as number }, (_, i) => (s as number) + i)),
-    Repeat: ([v, n]) => lazy(() => Array.from({ length: n as number }, () => v!)),
-    Empty: () => lazy(() => []),
+    Range: ([s, n]) => {
+      if ((n as number) < 0 || (s as number) + (n as number) - 1 > 2147483647) throw argumentOutOfRange('count');
+      return lazy(() => Array.from({ length: n as number }, (_, i) => (s as number) + i), INT32);
+    },
+    Repeat: ([v, n]) => {
+      if ((n as number) < 0) throw argumentOutOfRange('count');
+      return lazy(() => Array.from({ length: n as number }, () => v!), v === null || v === undefined ? OBJECT : typeOfValue(v));
+    },
+    Empty: (_a, [t]) => lazy(() => [], t),
     ...Object.fromEntries(Object.entries(ops).map(([n, op]) => [n, ([t, ...rest]: Value[], typeArgs: readonly NetType[]) => op(t!, rest, typeArgs)])),
   },
 });

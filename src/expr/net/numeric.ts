@@ -188,20 +188,25 @@ function decimalBinary(op: string, l: NetDecimal, r: NetDecimal): Value | undefi
       return normalize(l.m * r.m, l.scale + r.scale);
     case '/': {
       if (r.m === 0n) throw divideByZero();
-      // 28 significant digits after scaling, then trailing zeros removed (as .NET does)
-      const [a, b] = align(l, r);
-      let scale = 0;
-      let num = a;
-      while (scale < 28 && num % b !== 0n) {
+      // The quotient keeps the dividend's scale less the divisor's (1.000m / 1m is 1.000) and
+      // grows it only while the division is inexact, up to 28 places (decimal.DecCalc.VarDecDiv).
+      let scale = l.scale - r.scale;
+      let num = l.m;
+      const den = r.m;
+      if (scale < 0) {
+        num *= 10n ** BigInt(-scale);
+        scale = 0;
+      }
+      while (scale < 28 && num % den !== 0n) {
         num *= 10n;
         scale++;
       }
-      let q = num / b;
-      const rem = num % b;
-      if (rem !== 0n && 2n * (rem < 0n ? -rem : rem) >= (b < 0n ? -b : b)) q += (num < 0n) !== (b < 0n) ? -1n : 1n;
-      let d = normalize(q, scale);
-      while (d.scale > 0 && d.m % 10n === 0n && rem === 0n) d = new NetDecimal(d.m / 10n, d.scale - 1);
-      return d;
+      let q = num / den;
+      const rem = num % den;
+      const twice = 2n * (rem < 0n ? -rem : rem);
+      const absDen = den < 0n ? -den : den;
+      if (rem !== 0n && (twice > absDen || (twice === absDen && (q & 1n) !== 0n))) q += (num < 0n) !== (den < 0n) ? -1n : 1n;
+      return normalize(q, scale);
     }
     case '%': {
       if (r.m === 0n) throw divideByZero();
@@ -223,6 +228,13 @@ export function decimalToString(d: NetDecimal): string {
   return neg ? `-${digits}` : digits;
 }
 
+/** decimal.Parse (NumberStyles.Number): sign, digits with `,` groups and a point; no exponent. */
+export function parseDecimalNumber(text: string): NetDecimal | undefined {
+  const t = text.trim();
+  if (!/^[+-]?(\d[\d,]*\.?\d*|\.\d+)$/.test(t)) return undefined;
+  return parseDecimal(t.replace(/,/g, ''));
+}
+
 export function parseDecimal(text: string): NetDecimal | undefined {
   const m = /^\s*([+-])?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$/.exec(text);
   if (!m || (m[2] === '' && (m[3] ?? '') === '')) return undefined;
@@ -239,8 +251,10 @@ export function parseDecimal(text: string): NetDecimal | undefined {
 // ---- formatting
 
 /**
- * `double.ToString()` as .NET Core 3.0+ prints it: the shortest round-trip digits, scientific
- * notation (`1E+15`, `1E-05`) when the exponent is ≥ 15 or < -5, invariant culture.
+ * `double.ToString()` as .NET 5+ prints it: the shortest round-trip digits, in scientific notation
+ * (`1E+17`, `1E-05`) only when the decimal exponent reaches max(digits, 17) (9 for float) or is
+ * below -4 (dotnet/runtime Number.Formatting.cs: nMaxDigits = Math.Max(DigitsCount, 17);
+ * FormatGeneral switches when digPos > nMaxDigits || digPos < -3). Invariant culture.
  */
 export function formatDouble(d: number, single = false): string {
   if (Number.isNaN(d)) return 'NaN';
@@ -252,9 +266,9 @@ export function formatDouble(d: number, single = false): string {
   const exp = Number(expText);
   const neg = mant!.startsWith('-');
   const digits = mant!.replace('-', '').replace('.', '');
-  const limit = single ? 7 : 15;
+  const maxDigits = Math.max(digits.length, single ? 9 : 17);
   let out: string;
-  if (exp >= limit || exp < -5) {
+  if (exp + 1 > maxDigits || exp + 1 < -3) {
     out = `${digits[0]}${digits.length > 1 ? `.${digits.slice(1)}` : ''}E${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
   } else if (exp < 0) {
     out = `0.${'0'.repeat(-exp - 1)}${digits}`;
@@ -303,10 +317,11 @@ export function parseInteger(text: string | null, bits: 32 | 64): bigint | 'form
   return v;
 }
 
+/** double.Parse's default NumberStyles.Float | AllowThousands: `,` group separators in the integer part. */
 export function parseFloat64(text: string | null): number | undefined {
   if (text === null) return undefined;
   const t = text.trim();
-  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return Number(t);
+  if (/^[+-]?(\d[\d,]*\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return Number(t.replace(/,/g, ''));
   if (t === 'NaN') return NaN;
   if (t === 'Infinity' || t === '+Infinity' || t === '∞') return Infinity;
   if (t === '-Infinity' || t === '-∞') return -Infinity;

@@ -8,9 +8,10 @@ import {
   argumentNull, formatError, overflow,
 } from './core.ts';
 import { formatNumeric } from './format.ts';
-import { asBig, decimalToString, fromKind, numKind, parseDecimal, parseFloat64, parseInteger, parseIntOrThrow, toDecimal, toDouble } from './numeric.ts';
+import { asBig, decimalToString, fromKind, numKind, parseDecimalNumber, parseFloat64, parseInteger, parseIntOrThrow, toDecimal, toDouble } from './numeric.ts';
 import { defineNullable, register, typeOfValue } from './registry.ts';
 import { netEquals, toNetString } from './text.ts';
+import { typeValue } from './type-value.ts';
 
 const out = (r: Value, v: Value): void => {
   (r as unknown as OutRef).value = v;
@@ -23,7 +24,7 @@ export const OBJECT: NetType = register(
       ToString: (t: Value) => toNetString(t),
       Equals: (t: Value, [o]) => netEquals(t, o ?? null),
       GetHashCode: (t: Value) => hashOf(toNetString(t)),
-      GetType: (t: Value) => typeOfValue(t).name,
+      GetType: (t: Value) => typeValue(typeOfValue(t)),
     },
     statics: {
       Equals: ([a, b]) => (a === null || b === null ? a === b : netEquals(a!, b ?? null)),
@@ -77,6 +78,8 @@ function parseBool(s: string | null): boolean | undefined {
 
 /** Numeric conversion into `kind` from any numeric value (explicit casts truncate or wrap). */
 function numericConvert(kind: 'int' | 'long' | 'double' | 'single' | 'decimal', v: Value, mode: 'explicit' | 'implicit'): Value | undefined {
+  // an enum converts explicitly to its underlying number: (int)DayOfWeek.Friday is 5
+  if (v instanceof NetEnum && mode === 'explicit') v = v.value;
   const from = numKind(v);
   if (!from) return undefined;
   const widening: Record<string, readonly string[]> = { int: ['int'], long: ['int', 'long'], single: ['int', 'long', 'single'], double: ['int', 'long', 'single', 'double'], decimal: ['int', 'long', 'decimal'] };
@@ -200,11 +203,11 @@ export const DECIMAL: NetType = register(
     statics: {
       Parse: ([s]) => {
         if (s === null) throw argumentNull('s');
-        const d = parseDecimal(s as string);
+        const d = parseDecimalNumber(s as string);
         if (!d) throw formatError();
         return d;
       },
-      TryParse: tryParse((s) => (s === null ? undefined : parseDecimal(s)), new NetDecimal(0n, 0)),
+      TryParse: tryParse((s) => (s === null ? undefined : parseDecimalNumber(s)), new NetDecimal(0n, 0)),
       Round: ([d, places]) => roundDecimal(toDecimal(d!), places === undefined ? 0 : (places as number)),
       Truncate: ([d]) => {
         const x = toDecimal(d!);
@@ -228,6 +231,12 @@ export function roundDecimal(d: NetDecimal, places: number): NetDecimal {
   if (twice > f || (twice === f && (q & 1n) !== 0n)) q += d.m < 0n ? -1n : 1n;
   return new NetDecimal(q, places);
 }
+
+/** Char case mapping: one char to one char, or unchanged (.NET never maps 'ß' to "SS"). */
+const mapChar = (c: Value, map: (s: string) => string): NetChar => {
+  const m = map(String.fromCharCode((c as NetChar).code));
+  return m.length === 1 ? NetChar.fromString(m) : (c as NetChar);
+};
 
 const charTest = (re: RegExp) => ([c, i]: Value[]) => re.test(typeof c === 'string' ? c.charAt(i as number) : String.fromCharCode((c as NetChar).code));
 
@@ -258,10 +267,10 @@ export const CHAR: NetType = register(
       IsPunctuation: charTest(/^\p{P}$/u),
       IsControl: charTest(/^\p{Cc}$/u),
       IsNumber: charTest(/^\p{N}$/u),
-      ToUpper: ([c]) => NetChar.fromString(String.fromCharCode((c as NetChar).code).toUpperCase()),
-      ToLower: ([c]) => NetChar.fromString(String.fromCharCode((c as NetChar).code).toLowerCase()),
-      ToUpperInvariant: ([c]) => NetChar.fromString(String.fromCharCode((c as NetChar).code).toUpperCase()),
-      ToLowerInvariant: ([c]) => NetChar.fromString(String.fromCharCode((c as NetChar).code).toLowerCase()),
+      ToUpper: ([c]) => mapChar(c!, (x) => x.toUpperCase()),
+      ToLower: ([c]) => mapChar(c!, (x) => x.toLowerCase()),
+      ToUpperInvariant: ([c]) => mapChar(c!, (x) => x.toUpperCase()),
+      ToLowerInvariant: ([c]) => mapChar(c!, (x) => x.toLowerCase()),
       ToString: ([c]) => String.fromCharCode((c as NetChar).code),
       Parse: ([s]) => {
         if (typeof s !== 'string' || s.length !== 1) throw formatError('String must be exactly one character long.');

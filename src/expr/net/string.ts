@@ -105,6 +105,34 @@ function substring(s: string, start: Value | undefined, length: Value | undefine
   return s.slice(a, a + n);
 }
 
+/** .NET's ordinal comparison result: the difference of the first differing chars, else of the lengths. */
+function ordinalDifference(x: string, y: string): number {
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) {
+    const d = x.charCodeAt(i) - y.charCodeAt(i);
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
+
+/** .NET's case mapping is per char and never changes the length ("ß".ToUpper() is "ß"). */
+const ASCII = /^[\x00-\x7f]*$/;
+const perChar = (t: string, map: (c: string) => string): string => {
+  let out = '';
+  for (const c of t) {
+    const m = map(c);
+    out += m.length === c.length ? m : c;
+  }
+  return out;
+};
+const upper = (t: string): string => (ASCII.test(t) ? t.toUpperCase() : perChar(t, (c) => c.toUpperCase()));
+const lower = (t: string): string => (ASCII.test(t) ? t.toLowerCase() : perChar(t, (c) => c.toLowerCase()));
+
+function width(n: Value | undefined): number {
+  if (typeof n !== 'number' || n < 0) throw argumentOutOfRange('totalWidth', 'Non-negative number required.');
+  return n;
+}
+
 /** String.Format composite formatting: `{index[,alignment][:format]}`, `{{`/`}}` escapes. */
 export function compositeFormat(format: string, args: readonly Value[]): string {
   let out = '';
@@ -175,10 +203,10 @@ export const STRING: NetType = register(
       EndsWith: (t: string, [v, c]) => fold(t, ignoreCase(c)).endsWith(fold(needString(v, 'value'), ignoreCase(c))),
       Equals: (t: string, [v, c]) => (v === null ? false : typeof v !== 'string' ? false : fold(t, ignoreCase(c)) === fold(v, ignoreCase(c))),
       CompareTo: (t: string, [v]) => (v === null ? 1 : Math.sign(collator.compare(t, str(v)))),
-      ToUpper: (t: string) => t.toUpperCase(),
-      ToLower: (t: string) => t.toLowerCase(),
-      ToUpperInvariant: (t: string) => t.toUpperCase(),
-      ToLowerInvariant: (t: string) => t.toLowerCase(),
+      ToUpper: (t: string) => upper(t),
+      ToLower: (t: string) => lower(t),
+      ToUpperInvariant: (t: string) => upper(t),
+      ToLowerInvariant: (t: string) => lower(t),
       Trim: (t: string, args) => trim(t, charSet(args), true, true),
       TrimStart: (t: string, args) => trim(t, charSet(args), true, false),
       TrimEnd: (t: string, args) => trim(t, charSet(args), false, true),
@@ -188,8 +216,8 @@ export const STRING: NetType = register(
         if (from === '') throw new NetException('System.ArgumentException', 'String cannot be of zero length.\nParameter name: oldValue');
         return t.split(from).join(b === null ? '' : str(b));
       },
-      PadLeft: (t: string, [n, c]) => t.padStart(n as number, c === undefined ? ' ' : str(c)),
-      PadRight: (t: string, [n, c]) => t.padEnd(n as number, c === undefined ? ' ' : str(c)),
+      PadLeft: (t: string, [n, c]) => t.padStart(width(n), c === undefined ? ' ' : str(c)),
+      PadRight: (t: string, [n, c]) => t.padEnd(width(n), c === undefined ? ' ' : str(c)),
       Insert: (t: string, [i, v]) => t.slice(0, i as number) + needString(v, 'value') + t.slice(i as number),
       Remove: (t: string, [i, n]) => {
         const a = i as number;
@@ -220,12 +248,11 @@ export const STRING: NetType = register(
         const ordinalCmp = c instanceof NetEnum && (c.value === 4 || c.value === 5);
         const x = fold(str(a), ic);
         const y = fold(str(b), ic);
-        return ordinalCmp ? Math.sign(x < y ? -1 : x > y ? 1 : 0) : Math.sign(collator.compare(x, y));
+        return ordinalCmp ? ordinalDifference(x, y) : Math.sign(collator.compare(x, y));
       },
       CompareOrdinal: ([a, b]) => {
-        const x = str(a);
-        const y = str(b);
-        return x < y ? -1 : x > y ? 1 : 0;
+        if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
+        return ordinalDifference(str(a), str(b));
       },
       Copy: ([s]) => s!,
     },

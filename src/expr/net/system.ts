@@ -3,13 +3,14 @@
  * Math keeps .NET's overload result types (Max of ints is an int, Floor of a double a double).
  */
 import type { OutRef, Value } from '../port.ts';
-import { NetChar, NetDecimal, NetDouble, NetEnum, NetException, NetLong, NetObject, type NetType, argumentNull, formatError, overflow } from './core.ts';
+import { BIG_INTEGER_TYPE, NetBigInteger, NetChar, NetDecimal, NetDouble, NetEnum, NetException, NetLong, NetObject, type NetType, argumentNull, formatError, overflow } from './core.ts';
 import { NetArray } from './collections.ts';
 import { setChangeType } from './jtoken.ts';
-import { asBig, decimalToString, numKind, numericBinary, parseDecimal, parseFloat64, parseInteger, toDecimal, toDouble } from './numeric.ts';
+import { asBig, decimalToString, numKind, numericBinary, parseDecimalNumber, parseFloat64, parseInteger, toDecimal, toDouble } from './numeric.ts';
 import { BOOLEAN, DECIMAL, DOUBLE, INT32, INT64, OBJECT, makeEnum, roundDecimal } from './primitives.ts';
 import { register } from './registry.ts';
 import { toNetString } from './text.ts';
+import { DATE_TIME, NetDateTime, NetDateTimeOffset } from './time.ts';
 
 const out = (r: Value, v: Value): void => {
   (r as unknown as OutRef).value = v;
@@ -68,6 +69,16 @@ function round(args: Value[]): Value {
 function minMax(max: boolean) {
   return ([a, b]: Value[]) => {
     const k = numKind(a!) === numKind(b!) ? numKind(a!) : undefined;
+    if (a instanceof NetDouble || b instanceof NetDouble) {
+      // IEEE 754:2019 maximum/minimum, as .NET Core 3.0+: NaN propagates, -0 is below +0
+      const x = toDouble(a!);
+      const y = toDouble(b!);
+      const single = (a instanceof NetDouble ? a.single : true) && (b instanceof NetDouble ? b.single : true);
+      let r: number;
+      if (x !== y) r = Number.isNaN(x) ? x : max ? (y < x ? x : y) : x < y ? x : y;
+      else r = max ? (Object.is(y, -0) ? x : y) : Object.is(x, -0) ? x : y;
+      return new NetDouble(r, single);
+    }
     const less = numericBinary('<', a!, b!) === true;
     const pick = max ? (less ? b! : a!) : less ? a! : b!;
     if (k) return pick;
@@ -152,6 +163,7 @@ function toIntegral(v: Value, bits: 32 | 64, fromBase?: number): Value {
     return make(BigInt(r));
   }
   if (v instanceof NetDecimal) return make(roundDecimal(v, 0).m);
+  if (v instanceof NetBigInteger) return make(v.v);
   if (numKind(v)) return make(asBig(v));
   throw new NetException('System.InvalidCastException', `Unable to cast object of type '${(v as NetObject).netType?.name ?? 'System.Object'}' to type 'System.IConvertible'.`);
 }
@@ -164,6 +176,7 @@ function toDoubleValue(v: Value): Value {
     return new NetDouble(d);
   }
   if (typeof v === 'boolean') return new NetDouble(v ? 1 : 0);
+  if (v instanceof NetBigInteger) return new NetDouble(Number(v.v));
   return new NetDouble(toDouble(v));
 }
 
@@ -182,7 +195,7 @@ function toBooleanValue(v: Value): Value {
 function toDecimalValue(v: Value): Value {
   if (v === null) return new NetDecimal(0n, 0);
   if (typeof v === 'string') {
-    const d = parseDecimal(v);
+    const d = parseDecimalNumber(v);
     if (!d) throw formatError();
     return d;
   }
@@ -221,10 +234,19 @@ register({
       if (n < 0 || n > 255) throw overflow('Value was either too large or too small for an unsigned byte.');
       return n;
     },
-    ToDateTime: ([v]) => v!,
+    ToDateTime: ([v]) => toDateTimeValue(v!),
     ChangeType: ([v, t]) => changeType(v!, (t as unknown as { type: NetType }).type ?? OBJECT),
   },
 });
+
+/** Convert.ToDateTime: strings parse as DateTime.Parse does; null is DateTime.MinValue. */
+function toDateTimeValue(v: Value): Value {
+  if (v === null) return new NetDateTime(0n, 0);
+  if (v instanceof NetDateTime) return v;
+  if (v instanceof NetDateTimeOffset) return v.local;
+  if (typeof v === 'string') return DATE_TIME.statics!.Parse!([v], [], undefined);
+  throw new NetException('System.InvalidCastException', `Invalid cast from '${(v as NetObject).netType?.name ?? typeof v}' to 'DateTime'.`);
+}
 
 /** Convert.ChangeType(value, T, InvariantCulture) for the primitive targets. */
 export function changeType(v: Value, target: NetType): Value {
@@ -236,6 +258,8 @@ export function changeType(v: Value, target: NetType): Value {
     case BOOLEAN: return toBooleanValue(v);
   }
   if (target.name === 'System.Single') return new NetDouble(toDouble(toDoubleValue(v)), true);
+  if (target.name === 'System.DateTime') return toDateTimeValue(v);
+  if (target.name === 'System.Guid' && typeof v === 'string') return GUID.statics!.Parse!([v], [], undefined);
   if (target.name === 'System.String') return toNetString(v);
   if (target.convertFrom) {
     const r = target.convertFrom(v, 'explicit');
@@ -244,6 +268,17 @@ export function changeType(v: Value, target: NetType): Value {
   throw new NetException('System.InvalidCastException', `Invalid cast from '${(v as NetObject).netType?.name ?? typeof v}' to '${target.name}'.`);
 }
 setChangeType(changeType);
+
+// ---- System.Numerics.BigInteger (JSON integers beyond Int64)
+
+BIG_INTEGER_TYPE.set(
+  register({
+    name: 'System.Numerics.BigInteger',
+    base: OBJECT,
+    isValueType: true,
+    methods: { ToString: (t: NetBigInteger) => t.v.toString() },
+  }),
+);
 
 // ---- Guid
 
@@ -327,6 +362,7 @@ register({
   name: 'System.BitConverter',
   base: OBJECT,
   isStaticClass: true,
+  staticProps: { IsLittleEndian: () => true },
   statics: {
     ToString: ([b]) => Buffer.from(toUint8(b!)).toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1-'),
     GetBytes: ([v]) => {

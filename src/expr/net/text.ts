@@ -5,6 +5,7 @@
 import type { Value } from '../port.ts';
 import { NetChar, NetDecimal, NetDouble, NetLong, NetObject, type NetType } from './core.ts';
 import { formatNumber } from './numeric.ts';
+import { clrName } from './type-value.ts';
 
 /** Types whose own ToString is looked up; set by library.ts (Object's ToString must not recurse). */
 let objectType: NetType | undefined;
@@ -30,7 +31,7 @@ export function toNetString(v: Value): string {
       const m = c.methods?.ToString;
       if (m) return m(v as never, [], [], undefined) as string;
     }
-    return v.netType.name;
+    return clrName(v.netType);
   }
   return 'System.Object';
 }

@@ -8,6 +8,7 @@ import { NetDouble, NetEnum, NetException, NetLong, NetObject, type NetType, arg
 import { makeEnum, OBJECT } from './primitives.ts';
 import { asBig, toDouble } from './numeric.ts';
 import { register } from './registry.ts';
+import { type DateFields, formatTimeSpanCustom, parseExactFields, parseNamedMonth, parseTimeSpanTicks } from './time-text.ts';
 
 export const TICKS_PER_MS = 10_000n;
 const TICKS_PER_SECOND = 10_000_000n;
@@ -121,13 +122,16 @@ const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const pad = (n: number | bigint, w: number): string => String(n).padStart(w, '0');
 
+/** The invariant culture's standard DateTime patterns. */
+const STANDARD_PATTERNS: Readonly<Record<string, string>> = {
+  d: 'MM/dd/yyyy', D: 'dddd, dd MMMM yyyy', f: 'dddd, dd MMMM yyyy HH:mm', F: 'dddd, dd MMMM yyyy HH:mm:ss', g: 'MM/dd/yyyy HH:mm', G: 'MM/dd/yyyy HH:mm:ss',
+  M: 'MMMM dd', m: 'MMMM dd', t: 'HH:mm', T: 'HH:mm:ss', Y: 'yyyy MMMM', y: 'yyyy MMMM', s: "yyyy'-'MM'-'dd'T'HH':'mm':'ss", u: "yyyy'-'MM'-'dd HH':'mm':'ss'Z'",
+  R: "ddd, dd MMM yyyy HH':'mm':'ss 'GMT'", r: "ddd, dd MMM yyyy HH':'mm':'ss 'GMT'", o: "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffffK", O: "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffffK",
+};
+
 export function formatDateTime(dt: NetDateTime, format: string | undefined, offsetMinutes?: number): string {
   const f = format ?? 'G';
-  const standard: Record<string, string> = {
-    d: 'MM/dd/yyyy', D: 'dddd, dd MMMM yyyy', f: 'dddd, dd MMMM yyyy HH:mm', F: 'dddd, dd MMMM yyyy HH:mm:ss', g: 'MM/dd/yyyy HH:mm', G: 'MM/dd/yyyy HH:mm:ss',
-    M: 'MMMM dd', m: 'MMMM dd', t: 'HH:mm', T: 'HH:mm:ss', Y: 'yyyy MMMM', y: 'yyyy MMMM', s: "yyyy'-'MM'-'dd'T'HH':'mm':'ss", u: "yyyy'-'MM'-'dd HH':'mm':'ss'Z'",
-    R: "ddd, dd MMM yyyy HH':'mm':'ss 'GMT'", r: "ddd, dd MMM yyyy HH':'mm':'ss 'GMT'",
-  };
+  const standard = STANDARD_PATTERNS;
   if (f === 'o' || f === 'O') {
     const zone = offsetMinutes !== undefined ? 'zzz' : dt.kind === 1 ? "'Z'" : dt.kind === 2 ? 'zzz' : '';
     return custom(dt, `yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffff${zone}`, offsetMinutes ?? 0);
@@ -191,9 +195,10 @@ export function formatTimeSpan(ts: NetTimeSpan, format?: string): string {
   const mm = (rest / (60n * TICKS_PER_SECOND)) % 60n;
   const ss = (rest / TICKS_PER_SECOND) % 60n;
   const frac = t % TICKS_PER_SECOND;
-  if (format !== undefined && format !== 'c' && format !== 't' && format !== 'T' && format !== 'g' && format !== 'G') {
-    return format.replace(/\\(.)/g, '$1').replace(/hh/g, pad(hh, 2)).replace(/mm/g, pad(mm, 2)).replace(/ss/g, pad(ss, 2)).replace(/dd?/g, String(days)).replace(/f+/g, (m) => pad(frac, 7).slice(0, m.length));
-  }
+  const sign = neg ? '-' : '';
+  if (format === 'g') return `${sign}${days > 0n ? `${days}:` : ''}${hh}:${pad(mm, 2)}:${pad(ss, 2)}${frac > 0n ? `.${pad(frac, 7).replace(/0+$/, '')}` : ''}`;
+  if (format === 'G') return `${sign}${days}:${pad(hh, 2)}:${pad(mm, 2)}:${pad(ss, 2)}.${pad(frac, 7)}`;
+  if (format !== undefined && format !== '' && format !== 'c' && format !== 't' && format !== 'T') return formatTimeSpanCustom(ts.ticks, format);
   return `${neg ? '-' : ''}${days > 0n ? `${days}.` : ''}${pad(hh, 2)}:${pad(mm, 2)}:${pad(ss, 2)}${frac > 0n ? `.${pad(frac, 7)}` : ''}`;
 }
 
@@ -228,11 +233,36 @@ export function parseDate(text: string): { dt: NetDateTime; offset: number | und
   return undefined;
 }
 
-/** DateTime.Parse: a written zone converts to local time (UTC here) with Kind Local. */
+/** DateTime.Parse: a written zone converts to local time (UTC here) with Kind Local; an impossible date is no date. */
 function parseDateTime(text: string): NetDateTime | undefined {
-  const r = parseDate(text);
-  if (!r) return undefined;
-  return r.offset === undefined ? r.dt : new NetDateTime(r.dt.ticks, 2);
+  try {
+    const r = parseDate(text) ?? fromFields(parseNamedMonth(text));
+    if (!r) return undefined;
+    return r.offset === undefined ? r.dt : new NetDateTime(r.dt.ticks, 2);
+  } catch (e) {
+    if (e instanceof NetException) return undefined;
+    throw e;
+  }
+}
+
+function fromFields(f: DateFields | undefined): { dt: NetDateTime; offset: number | undefined } | undefined {
+  if (!f) return undefined;
+  if (f.day < 1 || f.day > daysInMonth(f.year, f.month)) return undefined;
+  const local = NetDateTime.fromParts(f.year, f.month, f.day, f.hour, f.minute, f.second).ticks + BigInt(f.ticks);
+  if (f.offset === undefined) return { dt: new NetDateTime(local, 0), offset: undefined };
+  return { dt: new NetDateTime(local - BigInt(f.offset) * 60n * TICKS_PER_SECOND, 1), offset: f.offset };
+}
+
+/** DateTime.ParseExact(s, format, provider): the format decides; a zone in the text converts to local time. */
+function parseExact(s: Value | undefined, format: Value | undefined): NetDateTime {
+  if (s === null || s === undefined) throw new NetException('System.ArgumentNullException', 'String reference not set to an instance of a String.\nParameter name: s');
+  if (format === null || format === undefined) throw new NetException('System.ArgumentNullException', 'Value cannot be null.\nParameter name: format');
+  const formats = typeof format === 'string' ? [format] : [...((format as unknown as { items?: Value[] }).items ?? [])].map(String);
+  for (const f of formats) {
+    const r = fromFields(parseExactFields(s as string, f, STANDARD_PATTERNS));
+    if (r) return r.offset === undefined ? r.dt : new NetDateTime(r.dt.ticks, 2);
+  }
+  throw formatError(`String '${s as string}' was not recognized as a valid DateTime.`);
 }
 
 const out = (r: Value, v: Value): void => {
@@ -323,10 +353,16 @@ export const DATE_TIME: NetType = register({
       out(o!, r ?? new NetDateTime(0n, 0));
       return r !== undefined;
     },
-    ParseExact: ([s]) => {
-      const r = parseDateTime(s as string);
-      if (!r) throw formatError(`String '${s as string}' was not recognized as a valid DateTime.`);
-      return r;
+    ParseExact: ([s, f]) => parseExact(s, f),
+    TryParseExact: ([s, f, , , o]) => {
+      let r: NetDateTime | undefined;
+      try {
+        r = parseExact(s, f);
+      } catch (e) {
+        if (!(e instanceof NetException)) throw e;
+      }
+      out(o!, r ?? new NetDateTime(0n, 0));
+      return r !== undefined;
     },
     SpecifyKind: ([d, k]) => new NetDateTime(dtArg(d).ticks, (k as NetEnum).value as Kind),
     DaysInMonth: ([y, m]) => daysInMonth(y as number, m as number),
@@ -367,6 +403,7 @@ export const TIME_SPAN: NetType = register({
     Negate: (t: NetTimeSpan) => new NetTimeSpan(-t.ticks),
     Duration: (t: NetTimeSpan) => new NetTimeSpan(t.ticks < 0n ? -t.ticks : t.ticks),
     CompareTo: (t: NetTimeSpan, [v]) => t.compareTo(v!),
+    Equals: (t: NetTimeSpan, [v]) => v instanceof NetTimeSpan && v.ticks === t.ticks,
   },
   staticProps: { Zero: () => new NetTimeSpan(0n), MaxValue: () => new NetTimeSpan((1n << 63n) - 1n), MinValue: () => new NetTimeSpan(-(1n << 63n)) },
   statics: {
@@ -377,11 +414,20 @@ export const TIME_SPAN: NetType = register({
     FromHours: fromUnit(36_000_000_000),
     FromDays: fromUnit(864_000_000_000),
     Parse: ([s]) => {
-      const m = /^\s*(-)?(?:(\d+)\.)?(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,7}))?)?\s*$/.exec(s as string);
-      if (!m) throw formatError('String was not recognized as a valid TimeSpan.');
-      const ticks = ((BigInt(m[2] ?? 0) * 24n + BigInt(m[3]!)) * 3600n + BigInt(m[4]!) * 60n + BigInt(m[5] ?? 0)) * TICKS_PER_SECOND + BigInt((m[6] ?? '').padEnd(7, '0') || '0');
-      return new NetTimeSpan(m[1] ? -ticks : ticks);
+      if (s === null) throw new NetException('System.ArgumentNullException', 'Value cannot be null.\nParameter name: input');
+      return new NetTimeSpan(parseTimeSpanTicks(s as string));
     },
+    TryParse: ([s, o]) => {
+      let r: NetTimeSpan | undefined;
+      try {
+        r = typeof s === 'string' ? new NetTimeSpan(parseTimeSpanTicks(s)) : undefined;
+      } catch (e) {
+        if (!(e instanceof NetException)) throw e;
+      }
+      out(o!, r ?? new NetTimeSpan(0n));
+      return r !== undefined;
+    },
+    Compare: ([a, b]) => (a as NetTimeSpan).compareTo(b!),
   },
 });
 
@@ -391,12 +437,20 @@ export const DATE_TIME_OFFSET: NetType = register({
   name: 'System.DateTimeOffset',
   base: OBJECT,
   isValueType: true,
-  construct: ([a, off]) => {
-    if (a instanceof NetDateTime) {
-      const minutes = off instanceof NetTimeSpan ? Number(off.ticks / (60n * TICKS_PER_SECOND)) : 0;
-      return new NetDateTimeOffset(a.ticks - BigInt(minutes) * 60n * TICKS_PER_SECOND, minutes);
-    }
-    throw new NetException('System.ArgumentException', 'Unsupported DateTimeOffset constructor.');
+  construct: (args) => {
+    const offset = args.at(-1);
+    const minutes = offset instanceof NetTimeSpan ? Number(offset.ticks / (60n * TICKS_PER_SECOND)) : 0;
+    if (offset instanceof NetTimeSpan && offset.ticks % (60n * TICKS_PER_SECOND) !== 0n) throw new NetException('System.ArgumentException', 'Offset must be specified in whole minutes.\nParameter name: offset');
+    const [a] = args;
+    let local: bigint;
+    if (a instanceof NetDateTime) local = a.ticks;
+    else if (args.length === 2 && (a instanceof NetLong || typeof a === 'number')) local = asBig(a);
+    else if (args.length >= 7) {
+      // (year, month, day, hour, minute, second[, millisecond], offset)
+      const n = args.slice(0, -1).map((x) => Number(asBig(x!)));
+      local = NetDateTime.fromParts(n[0]!, n[1]!, n[2]!, n[3]!, n[4]!, n[5]!, n[6] ?? 0).ticks;
+    } else throw new NetException('System.ArgumentException', 'Unsupported DateTimeOffset constructor.');
+    return new NetDateTimeOffset(local - BigInt(minutes) * 60n * TICKS_PER_SECOND, minutes);
   },
   props: {
     UtcDateTime: (t: NetDateTimeOffset) => new NetDateTime(t.utcTicks, 1),
@@ -406,6 +460,12 @@ export const DATE_TIME_OFFSET: NetType = register({
     Ticks: (t: NetDateTimeOffset) => new NetLong(t.local.ticks),
     UtcTicks: (t: NetDateTimeOffset) => new NetLong(t.utcTicks),
     Year: (t: NetDateTimeOffset) => t.local.date.getUTCFullYear(),
+    Month: (t: NetDateTimeOffset) => t.local.date.getUTCMonth() + 1,
+    Day: (t: NetDateTimeOffset) => t.local.date.getUTCDate(),
+    Hour: (t: NetDateTimeOffset) => t.local.date.getUTCHours(),
+    Minute: (t: NetDateTimeOffset) => t.local.date.getUTCMinutes(),
+    Second: (t: NetDateTimeOffset) => t.local.date.getUTCSeconds(),
+    Date: (t: NetDateTimeOffset) => new NetDateTime(t.local.ticks - (t.local.ticks % TICKS_PER_DAY), 0),
   },
   methods: {
     ToString: (t: NetDateTimeOffset, [f]) => (f === undefined || f === null ? `${formatDateTime(t.local, 'G')} ${custom(t.local, 'zzz', t.offsetMinutes)}` : formatDateTime(t.local, f as string, t.offsetMinutes)),
@@ -416,6 +476,9 @@ export const DATE_TIME_OFFSET: NetType = register({
     AddMinutes: (t: NetDateTimeOffset, [v]) => new NetDateTimeOffset(t.utcTicks + BigInt(Math.round(toDouble(v!) * 60_000)) * TICKS_PER_MS, t.offsetMinutes),
     AddHours: (t: NetDateTimeOffset, [v]) => new NetDateTimeOffset(t.utcTicks + BigInt(Math.round(toDouble(v!) * 3_600_000)) * TICKS_PER_MS, t.offsetMinutes),
     AddDays: (t: NetDateTimeOffset, [v]) => new NetDateTimeOffset(t.utcTicks + BigInt(Math.round(toDouble(v!) * 86_400_000)) * TICKS_PER_MS, t.offsetMinutes),
+    ToOffset: (t: NetDateTimeOffset, [v]) => new NetDateTimeOffset(t.utcTicks, Number((v as NetTimeSpan).ticks / (60n * TICKS_PER_SECOND))),
+    CompareTo: (t: NetDateTimeOffset, [v]) => t.compareTo(v!),
+    Equals: (t: NetDateTimeOffset, [v]) => v instanceof NetDateTimeOffset && v.utcTicks === t.utcTicks,
   },
   staticProps: { UtcNow: () => new NetDateTimeOffset(nowUtc().ticks, 0), Now: () => new NetDateTimeOffset(nowUtc().ticks, 0) },
   statics: {

@@ -4,8 +4,9 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import type { Value } from '../port.ts';
-import { NetEnum, NetException, NetObject, type NetType, argumentNull } from './core.ts';
+import { NetEnum, NetException, NetObject, type NetType, argumentNull, argumentOutOfRange } from './core.ts';
 import { NetArray, listOf } from './collections.ts';
+import { HTML_ENTITIES } from './html-entities.ts';
 import { OBJECT, makeEnum } from './primitives.ts';
 import { register } from './registry.ts';
 import { STRING } from './string.ts';
@@ -106,10 +107,10 @@ register({
     UrlEncode: ([s]) => (s === null ? null : percentEncode(s as string, /^[A-Za-z0-9\-_.!*()]$/, true)),
     UrlDecode: ([s]) => (s === null ? null : percentDecode(s as string, true)),
     HtmlEncode: ([s]) => (s === null ? null : (s as string).replace(/[<>&"']/g, (c) => HTML_ENCODE[c]!).replace(/[\u00a0-\u00ff]/g, (c) => `&#${c.charCodeAt(0)};`)),
-    HtmlDecode: ([s]) => (s === null ? null : (s as string).replace(/&(lt|gt|amp|quot|apos|#\d+|#x[0-9a-f]+);/gi, (m, e: string) => {
-      const named: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-      if (e.toLowerCase() in named) return named[e.toLowerCase()]!;
-      return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1)));
+    HtmlDecode: ([s]) => (s === null ? null : (s as string).replace(/&(#\d+|#x[0-9a-f]+|[A-Za-z][A-Za-z0-9]*);/gi, (m, e: string) => {
+      if (e[0] !== '#') return HTML_ENTITIES.get(e) ?? m;
+      const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1));
+      return code <= 0x10ffff ? String.fromCodePoint(code) : m;
     })),
   },
 });
@@ -180,6 +181,9 @@ export const URI: NetType = register({
       return part === 0 ? `${u.protocol}//` : part === 1 ? u.origin : part === 2 ? u.origin + u.pathname : u.origin + u.pathname + u.search;
     },
   },
+  staticProps: {
+    UriSchemeHttp: () => 'http', UriSchemeHttps: () => 'https', UriSchemeFtp: () => 'ftp', UriSchemeMailto: () => 'mailto', UriSchemeFile: () => 'file', SchemeDelimiter: () => '://',
+  },
   statics: {
     EscapeDataString: ([s]) => {
       if (s === null) throw argumentNull('stringToEscape');
@@ -223,7 +227,7 @@ function toRegExp(pattern: string, options: number): RegExp {
   let re = regexCache.get(key);
   if (re) return re;
   let p = pattern;
-  let flags = 'g';
+  let flags = 'gd';
   const inline = /^\(\?([imsx]+)\)/.exec(p);
   if (inline) {
     p = p.slice(inline[0].length);
@@ -237,7 +241,7 @@ function toRegExp(pattern: string, options: number): RegExp {
   if (options & 32) p = p.replace(/\\#/g, '\u0000').replace(/#.*$/gm, '').replace(/\s+/g, '').replace(/\u0000/g, '\\#');
   p = p.replace(/\\A/g, '^').replace(/\\Z/g, '(?=\\n?$)').replace(/\\z/g, '$').replace(/\(\?<(\w+)>/g, '(?<$1>').replace(/\(\?'(\w+)'/g, '(?<$1>');
   try {
-    re = new RegExp(p, flags + 'u');
+    re = new RegExp(unicodeClasses(p), flags + 'u');
   } catch {
     try {
       re = new RegExp(p, flags);
@@ -289,8 +293,9 @@ class NetMatch extends NetGroup {
     this.named = new Map();
     this.next = next;
     if (m) {
-      m.forEach((g, i) => this.groups.push(new NetGroup(g !== undefined, g ?? '', g === undefined ? 0 : m.index + Math.max(0, m[0].indexOf(g)), String(i))));
-      for (const [n, g] of Object.entries(m.groups ?? {})) this.named.set(n, new NetGroup(g !== undefined, g ?? '', 0, n));
+      // the `d` flag gives each group's own position
+      m.forEach((g, i) => this.groups.push(new NetGroup(g !== undefined, g ?? '', m.indices?.[i]?.[0] ?? 0, String(i))));
+      for (const [n, g] of Object.entries(m.groups ?? {})) this.named.set(n, new NetGroup(g !== undefined, g ?? '', m.indices?.groups?.[n]?.[0] ?? 0, n));
     }
   }
   override get netType(): NetType {
@@ -315,15 +320,46 @@ function allMatches(re: RegExp, input: string): NetMatch[] {
 /** .NET replacement syntax → JS: `${name}` → `$<name>`, `$0` → `$&`. */
 const replacement = (s: string): string => s.replace(/\$\{(\w+)\}/g, '$<$1>').replace(/\$0/g, '$&');
 
-function replace(re: RegExp, input: Value, rep: Value): string {
+function replace(re: RegExp, input: Value, rep: Value, count = -1): string {
   if (input === null) throw argumentNull('input');
+  let left = count;
+  const limited = (f: (...args: unknown[]) => string) => (...args: unknown[]): string => (left-- === 0 ? (args[0] as string) : f(...args));
   if (rep !== null && typeof rep === 'object' && typeof (rep as { invoke?: unknown }).invoke === 'function') {
-    return (input as string).replace(re, (...args) => {
-      const m = matchAt(re, input as string, args.at(-2) as number);
+    return (input as string).replace(re, limited((...args) => {
+      const m = matchAt(re, input as string, args.find((a, i) => i > 0 && typeof a === 'number') as number);
       return String((rep as unknown as { invoke(a: Value[]): Value }).invoke([m]) ?? '');
-    });
+    }));
   }
-  return (input as string).replace(re, replacement(rep as string));
+  if (count < 0) return (input as string).replace(re, replacement(rep as string));
+  const single = new RegExp(re.source, re.flags.replace('g', ''));
+  return (input as string).replace(re, limited((...args) => (args[0] as string).replace(single, replacement(rep as string))));
+}
+
+/**
+ * .NET's \w and \d are Unicode (letters, marks, digits, connectors; any decimal digit); JS's
+ * are ASCII even with the u flag, so they are spelled out as property classes.
+ */
+function unicodeClasses(p: string): string {
+  const word = '\\p{L}\\p{Mn}\\p{Nd}\\p{Pc}';
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i]!;
+    if (c === '\\' && i + 1 < p.length) {
+      const n = p[i + 1]!;
+      if (n === 'w') out += inClass ? word : `[${word}]`;
+      else if (n === 'W' && !inClass) out += `[^${word}]`;
+      else if (n === 'd') out += '\\p{Nd}';
+      else if (n === 'D') out += '\\P{Nd}';
+      else out += c + n;
+      i++;
+      continue;
+    }
+    if (c === '[' && !inClass) inClass = true;
+    else if (c === ']' && inClass) inClass = false;
+    out += c;
+  }
+  return out;
 }
 
 const opts = (v: Value | undefined): number => (v instanceof NetEnum ? v.value : 0);
@@ -339,7 +375,7 @@ const REGEX: NetType = register({
     IsMatch: (t: NetRegex, [s]) => new RegExp(t.re.source, t.re.flags.replace('g', '')).test(s as string),
     Match: (t: NetRegex, [s]) => matchAt(t.re, s as string, 0),
     Matches: (t: NetRegex, [s]) => listOf(MATCH, allMatches(t.re, s as string)),
-    Replace: (t: NetRegex, [s, r]) => replace(t.re, s!, r!),
+    Replace: (t: NetRegex, [s, r, n]) => replace(t.re, s!, r!, typeof n === 'number' ? n : -1),
     Split: (t: NetRegex, [s]) => new NetArray(STRING, (s as string).split(t.re)),
     ToString: (t: NetRegex) => t.pattern,
   },
@@ -353,14 +389,50 @@ const REGEX: NetType = register({
     Replace: ([s, p, r, o]) => replace(toRegExp(p as string, opts(o)), s!, r!),
     Split: ([s, p, o]) => new NetArray(STRING, (s as string).split(toRegExp(p as string, opts(o)))),
     Escape: ([s]) => (s as string).replace(/[\\*+?|{[()^$.#\s]/g, (c) => ({ '\n': '\\n', '\t': '\\t', '\r': '\\r', ' ': '\\ ' })[c] ?? `\\${c}`),
-    Unescape: ([s]) => (s as string).replace(/\\(.)/g, '$1'),
+    Unescape: ([s]) => unescape(s as string),
   },
+});
+
+/** Regex.Unescape: the escapes .NET's parser knows (\t \n \r \f \v \e \a \xHH \uHHHH \0oo), else the char itself. */
+function unescape(s: string): string {
+  if (s === null) throw argumentNull('str');
+  const named: Record<string, string> = { t: '\t', n: '\n', r: '\r', f: '\f', v: '\v', e: '\u001b', a: '\u0007', b: '\b' };
+  return s.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|0[0-7]{0,2}|[\s\S])/g, (_m, e: string) => {
+    if (e.length > 1 && (e[0] === 'x' || e[0] === 'u')) return String.fromCharCode(parseInt(e.slice(1), 16));
+    if (e[0] === '0') return String.fromCharCode(parseInt(e, 8));
+    return named[e] ?? e;
+  });
+}
+
+/** Group.Captures: JavaScript keeps only a group's last capture, which is what most patterns have. */
+class NetCaptures extends NetObject {
+  readonly group: NetGroup;
+  constructor(group: NetGroup) {
+    super();
+    this.group = group;
+  }
+  get netType(): NetType {
+    return CAPTURES;
+  }
+}
+const CAPTURES: NetType = register({
+  name: 'System.Text.RegularExpressions.CaptureCollection',
+  base: OBJECT,
+  props: { Count: (t: NetCaptures) => (t.group.success ? 1 : 0) },
+  index: (t: NetCaptures, [i]) => {
+    if (i !== 0 || !t.group.success) throw argumentOutOfRange('i');
+    return t.group;
+  },
+  enumerate: (t: NetCaptures) => (t.group.success ? [t.group] : []),
 });
 
 const GROUP: NetType = register({
   name: 'System.Text.RegularExpressions.Group',
   base: OBJECT,
-  props: { Success: (t: NetGroup) => t.success, Value: (t: NetGroup) => t.value, Index: (t: NetGroup) => t.index, Length: (t: NetGroup) => t.value.length, Name: (t: NetGroup) => t.name },
+  props: {
+    Success: (t: NetGroup) => t.success, Value: (t: NetGroup) => t.value, Index: (t: NetGroup) => t.index, Length: (t: NetGroup) => t.value.length, Name: (t: NetGroup) => t.name,
+    Captures: (t: NetGroup) => new NetCaptures(t),
+  },
   methods: { ToString: (t: NetGroup) => t.value },
 });
 
