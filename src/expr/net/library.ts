@@ -23,6 +23,7 @@ import './linq.ts';
 import './jwt.ts';
 import './system.ts';
 import './web.ts';
+import './symmetric.ts';
 import { NetGuid } from './system.ts';
 import { NetTypeValue } from './type-value.ts';
 
