@@ -228,7 +228,7 @@ describe('policy check: MCP lint and expressions', () => {
     const r = check(xml);
     const notes = r.diagnostics.filter(isUnsupportedConstruct);
     assert.deepEqual(notes.map((d) => [d.code, d.severity, d.message]), [
-      ['MA4016', 'warning', 'the local emulator does not run <json-to-xml>: no json-to-xml handler yet'],
+      ['MA4016', 'warning', 'the local emulator does not run <json-to-xml>: the XML APIM produces (root element, arrays, attribute blocks, date parsing) is not documented precisely enough to reproduce; the emulator refuses rather than guess'],
       ['MA4016', 'warning', 'the local emulator does not honour template="liquid" on <set-body>: Liquid templates are not rendered: the emulator would use the template text itself as the body'],
     ]);
     assert.equal(check(inbound('<set-body>{{body.a}}</set-body>')).diagnostics.filter(isUnsupportedConstruct).length, 0);

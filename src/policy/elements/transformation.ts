@@ -140,7 +140,7 @@ export const jsonToXml: PolicySchema = policy({
     'empty-values': oneOfValues(['preserve', 'as-null'], 'How empty values are written.'),
   },
   content: 'empty',
-  emulator: notYet('no json-to-xml handler yet'),
+  emulator: notYet('the XML APIM produces (root element, arrays, attribute blocks, date parsing) is not documented precisely enough to reproduce; the emulator refuses rather than guess'),
 });
 
 export const xmlToJson: PolicySchema = policy({
@@ -160,7 +160,7 @@ export const xmlToJson: PolicySchema = policy({
     'always-array-child-elements': bool('Always write child elements as arrays.', { default: 'false' }),
   },
   content: 'empty',
-  emulator: notYet('no xml-to-json handler yet'),
+  emulator: notYet('the JSON shapes of kind="javascript-friendly" and kind="direct" are not documented precisely enough to reproduce; the emulator refuses rather than guess'),
 });
 
 export const findAndReplace: PolicySchema = policy({
