@@ -72,15 +72,20 @@ export const returnResponse: Handler = {
   },
 };
 
-/** `forward-request`: sends the request as the policies left it (body included) to the backend port. */
+/**
+ * `forward-request`: sends the request as the policies left it (body included) to the backend
+ * port. With `buffer-response="false"` the port may answer with a stream, which stays a stream
+ * as long as no later policy can see the body (the pipeline buffers it otherwise).
+ */
 export const forwardRequest: Handler = {
   name: 'forward-request',
-  async run(_element, ctx): Promise<StepOutcome> {
+  async run(element, ctx): Promise<StepOutcome> {
     const { request } = ctx.state;
-    const answer = await ctx.ports.backend({ method: request.method, url: request.url, headers: new Map(request.headers), body: request.bodyConsumed ? '' : request.body });
+    const streamResponse = attrText(element, 'buffer-response', ctx, 'true')?.toLowerCase() === 'false';
+    const answer = await ctx.ports.backend({ method: request.method, url: request.url, headers: new Map(request.headers), body: request.bodyConsumed ? '' : request.body, ...(streamResponse ? { streamResponse } : {}) });
     ctx.state.forwarded = true;
-    ctx.state.response = { status: answer.status, reason: answer.reason ?? '', headers: new Map(answer.headers), body: answer.body };
-    ctx.trace('forward-request', `${request.method} ${request.url} → ${answer.status}`);
+    ctx.state.response = { status: answer.status, reason: answer.reason ?? '', headers: new Map(answer.headers), body: answer.body, ...(answer.stream ? { stream: answer.stream } : {}) };
+    ctx.trace('forward-request', `${request.method} ${request.url} → ${answer.status}${answer.stream ? ' (streamed)' : ''}`);
     return 'continue';
   },
 };
