@@ -27,7 +27,18 @@ function decisionOf(status: number, forwarded: boolean): string {
   return 'answered';
 }
 
-export function summarize(trace: readonly TraceEntry[], httpMethod: string, status: number, forwarded: boolean): RequestSummary {
+/** The MCP method and tool named in a request body, when it is readable JSON-RPC (for the log only; it decides nothing). */
+export function requestedCall(httpMethod: string, body: string | undefined): { method: string; tool: string } {
+  try {
+    const message = JSON.parse(body ?? '') as { method?: unknown; params?: { name?: unknown } };
+    const method = typeof message?.method === 'string' ? message.method : httpMethod;
+    return { method, tool: method === 'tools/call' && typeof message.params?.name === 'string' ? message.params.name : '-' };
+  } catch {
+    return { method: httpMethod, tool: '-' };
+  }
+}
+
+export function summarize(trace: readonly TraceEntry[], requested: { method: string; tool: string }, status: number, forwarded: boolean): RequestSummary {
   const audit = trace.filter((t) => t.policy === 'emit-metric' && t.message.startsWith(AUDIT_METRIC)).at(-1);
   const dimensions = new Map<string, string>();
   if (audit) for (const m of audit.message.matchAll(/(\w+)=([^,}]*)/g)) dimensions.set(m[1]!, m[2]!.trim());
@@ -35,7 +46,7 @@ export function summarize(trace: readonly TraceEntry[], httpMethod: string, stat
     const v = dimensions.get(name);
     return v === undefined || v === '' || v === 'unknown' ? fallback : v;
   };
-  return { agent: value('agent', '-'), method: value('method', httpMethod), tool: value('tool', '-'), decision: dimensions.get('decision') ?? decisionOf(status, forwarded) };
+  return { agent: value('agent', '-'), method: value('method', requested.method), tool: value('tool', requested.tool), decision: dimensions.get('decision') ?? decisionOf(status, forwarded) };
 }
 
 /** `agent method tool decision status ms`, space-separated, `-` for what does not apply. */

@@ -20,7 +20,7 @@ import type { DevKeys } from '../runtime/identity/keys.ts';
 import { UnsupportedFeature } from '../runtime/pipeline.ts';
 import type { BackendResponse, GatewayResponse, Headers, Ports } from '../runtime/types.ts';
 import { emulatorPorts, identityDocument, replayTarget, runRequest } from '../traffic/emulator-ports.ts';
-import { logLine, summarize, traceLines } from './access-log.ts';
+import { logLine, requestedCall, summarize, traceLines } from './access-log.ts';
 import { localConfig, trustLocalAuthority } from './local-config.ts';
 import { recordedAuthorization } from './recorded-token.ts';
 import { type ExchangeRecord, TrafficRecorder } from './recorder.ts';
@@ -173,7 +173,7 @@ export async function startGateway(options: GatewayOptions): Promise<{ gateway?:
     const record = (backendBody: string) => {
       if (!finishRecord || recorded) return;
       recorded = true;
-      const summary = summarize(response?.trace ?? [], method, res.statusCode, response?.forwarded ?? false);
+      const summary = summarize(response?.trace ?? [], requestedCall(method, body), res.statusCode, response?.forwarded ?? false);
       const entry: ExchangeRecord = {
         method,
         path,
@@ -225,7 +225,7 @@ export async function startGateway(options: GatewayOptions): Promise<{ gateway?:
     } finally {
       record(captured ? Buffer.concat(captured).toString('utf8') : '');
       const status = response?.status ?? res.statusCode;
-      log(logLine(summarize(response?.trace ?? [], method, status, response?.forwarded ?? false), status, performance.now() - started));
+      log(logLine(summarize(response?.trace ?? [], requestedCall(method, body), status, response?.forwarded ?? false), status, performance.now() - started));
       if (options.trace && response) for (const line of traceLines(response.trace)) log(line);
     }
   }
