@@ -10,6 +10,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Config } from '../config/types.ts';
 import { type Diagnostic, diagnostic, hasErrors } from '../diagnostics/index.ts';
 import { compileConfig } from '../emit/compile.ts';
@@ -18,7 +20,7 @@ import { gatewayError, internalError } from '../runtime/gateway-errors.ts';
 import { tenantUrls } from '../runtime/identity/entra.ts';
 import type { DevKeys } from '../runtime/identity/keys.ts';
 import { UnsupportedFeature } from '../runtime/pipeline.ts';
-import type { BackendResponse, GatewayResponse, Headers, Ports } from '../runtime/types.ts';
+import type { BackendResponse, BodyStream, GatewayResponse, Headers, Ports } from '../runtime/types.ts';
 import { emulatorPorts, identityDocument, replayTarget, runRequest } from '../traffic/emulator-ports.ts';
 import { logLine, requestedCall, summarize, traceLines } from './access-log.ts';
 import { localConfig, trustLocalAuthority } from './local-config.ts';
@@ -72,10 +74,21 @@ function writeJson(res: ServerResponse, status: number, value: unknown, extra: R
   res.end(body);
 }
 
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return chunks.length === 0 ? undefined : Buffer.concat(chunks).toString('utf8');
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(chunks.length === 0 ? undefined : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** Passes each chunk on while keeping a copy (for --record). */
+async function* copying(stream: BodyStream, copy: Buffer[]): BodyStream {
+  for await (const chunk of stream) {
+    copy.push(Buffer.from(chunk));
+    yield chunk;
+  }
 }
 
 const outgoingHeaders = (headers: Headers) => Object.fromEntries([...headers].map(([name, values]) => [name, values.length === 1 ? values[0]! : values]));
@@ -86,6 +99,27 @@ interface Ready {
   readonly api: ReturnType<typeof replayTarget>['api'];
   readonly localIssuer: string;
   readonly replayIssuer: string;
+}
+
+/**
+ * APIM caches a tenant's OpenID configuration and keys (reference/apim-semantics.md: JWKS
+ * refreshed hourly); the local identity provider's documents never change while serving, so
+ * they are built once rather than per request.
+ */
+function cachedIdentityDocuments(ports: Omit<Ports, 'backend'>): Omit<Ports, 'backend'> {
+  const documents = new Map<string, Promise<unknown>>();
+  return {
+    ...ports,
+    fetchJson: (url) => {
+      let document = documents.get(url);
+      if (!document) {
+        document = ports.fetchJson(url);
+        documents.set(url, document);
+        document.catch(() => documents.delete(url));
+      }
+      return document;
+    },
+  };
 }
 
 /** Starts the gateway; on a diagnostic error (bad config, port taken, record file) nothing keeps running. */
@@ -141,7 +175,7 @@ export async function startGateway(options: GatewayOptions): Promise<{ gateway?:
   const ready: Ready = {
     deployment: built.deployment,
     api: target.api,
-    base: emulatorPorts({ now: Date.now, newId: randomUUID, identity: target.identity, api: target.api, keys }),
+    base: cachedIdentityDocuments(emulatorPorts({ now: Date.now, newId: randomUUID, identity: target.identity, api: target.api, keys })),
     localIssuer: tenantUrls(origin, config.identity.tenantId).issuerV2,
     replayIssuer: tenantUrls(config.identity.authority, config.identity.tenantId).issuerV2,
   };
@@ -205,15 +239,12 @@ export async function startGateway(options: GatewayOptions): Promise<{ gateway?:
       if (!response.stream) {
         res.end(response.body);
       } else {
-        res.flushHeaders();
+        // Headers go out at once unless the first chunk is already here to travel with them.
+        if (!(response.stream instanceof Readable && response.stream.readableLength > 0)) res.flushHeaders();
         // The server's GET event stream stays open for the session: it is recorded as it opens.
         if (method === 'GET') record('');
-        for await (const chunk of response.stream) {
-          if (res.destroyed) break;
-          captured?.push(chunk as Buffer);
-          if (!res.write(chunk)) await new Promise((resolve) => (res.once('drain', resolve), res.once('close', resolve)));
-        }
-        res.end();
+        // pipeline ends the response with the stream, and destroys the upstream stream when the client goes away.
+        await pipeline(captured ? copying(response.stream, captured) : response.stream, res);
       }
     } catch (error) {
       if (!res.headersSent) {
@@ -225,8 +256,10 @@ export async function startGateway(options: GatewayOptions): Promise<{ gateway?:
     } finally {
       record(captured ? Buffer.concat(captured).toString('utf8') : '');
       const status = response?.status ?? res.statusCode;
-      log(logLine(summarize(response?.trace ?? [], requestedCall(method, body), status, response?.forwarded ?? false), status, performance.now() - started));
-      if (options.trace && response) for (const line of traceLines(response.trace)) log(line);
+      if (options.log) {
+        options.log(logLine(summarize(response?.trace ?? [], requestedCall(method, body), status, response?.forwarded ?? false), status, performance.now() - started));
+        if (options.trace && response) for (const line of traceLines(response.trace)) options.log(line);
+      }
     }
   }
 
