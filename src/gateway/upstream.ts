@@ -47,6 +47,8 @@ function send(request: BackendRequest, signal: AbortSignal, agents: { http: Http
     const https = url.protocol === 'https:';
     const headers: OutgoingHttpHeaders = {};
     for (const [name, values] of endToEndHeaders(request.headers)) headers[name] = values.length === 1 ? values[0] : values;
+    // A buffered body is handed to policies as text: ask for it uncompressed. Streams pass through as sent.
+    if (!request.streamResponse) delete headers['accept-encoding'];
     const body = request.body ?? '';
     if (body !== '' || !['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(request.method)) headers['content-length'] = Buffer.byteLength(body);
     const failed = (error: Error) => {
