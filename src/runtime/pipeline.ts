@@ -3,7 +3,7 @@ import type { PolicyElement } from '../policy/tree.ts';
 import { internalError } from './gateway-errors.ts';
 import { handlers } from './handlers/index.ts';
 import type { EffectivePolicy, Scope, Section } from './scopes.ts';
-import { ExpressionFailure, type GatewayRequest, type GatewayResponse, PolicyFailure, type Ports, type RequestState, type StepContext, type StepOutcome } from './types.ts';
+import { type BodyStream, ExpressionFailure, type GatewayRequest, type GatewayResponse, PolicyFailure, type Ports, type RequestState, type StepContext, type StepOutcome } from './types.ts';
 import { UnsupportedExpression } from './values.ts';
 
 /**
@@ -89,7 +89,15 @@ export async function handle(policy: EffectivePolicy, request: GatewayRequest, p
       // APIM's global default policy forwards the request when no scope defines a backend section.
       outcome = policy.backend.length > 0 ? await run(policy.backend, 'backend', 'request') : await runElement(IMPLICIT_FORWARD, 'global', 'backend', 'request');
     }
-    if (outcome !== 'return' && state.forwarded) await run(policy.outbound, 'outbound', 'response');
+    if (outcome !== 'return' && state.forwarded) {
+      if (state.response.stream && policy.outbound.length > 0) {
+        // Outbound policies may read or replace the body: they get it whole, as in APIM.
+        state.response.body = await readAll(state.response.stream);
+        state.response.stream = undefined;
+        state.trace.push({ scope: 'gateway', section: 'outbound', policy: 'forward-request', message: `the streamed response is buffered (${state.response.body.length} characters) because outbound policies run on it` });
+      }
+      await run(policy.outbound, 'outbound', 'response');
+    }
   } catch (error) {
     if (error instanceof UnsupportedFeature) throw error;
     const failure = toFailure(error);
@@ -107,7 +115,15 @@ export async function handle(policy: EffectivePolicy, request: GatewayRequest, p
     }
   }
   for (const increment of state.deferred) increment();
-  return { status: state.response.status, reason: state.response.reason, headers: state.response.headers, body: state.response.body, forwarded: state.forwarded, trace: state.trace };
+  const { stream } = state.response;
+  return { status: state.response.status, reason: state.response.reason, headers: state.response.headers, body: state.response.body, ...(stream ? { stream } : {}), forwarded: state.forwarded, trace: state.trace };
+}
+
+async function readAll(stream: BodyStream): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = '';
+  for await (const chunk of stream) text += decoder.decode(chunk, { stream: true });
+  return text + decoder.decode();
 }
 
 function toFailure(error: unknown): PolicyFailure {

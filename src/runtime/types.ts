@@ -26,11 +26,16 @@ export interface GatewayRequest {
   readonly backendBase?: string;
 }
 
+/** A response body that arrives in chunks (server-sent events), passed on as each chunk comes. */
+export type BodyStream = AsyncIterable<Uint8Array>;
+
 export interface GatewayResponse {
   readonly status: number;
   readonly reason: string;
   readonly headers: Headers;
   readonly body: string;
+  /** The backend's body, still arriving (forward-request with buffer-response="false"); `body` is then empty. */
+  readonly stream?: BodyStream;
   /** Whether the request reached the backend. */
   readonly forwarded: boolean;
   readonly trace: readonly TraceEntry[];
@@ -42,6 +47,8 @@ export interface BackendResponse {
   readonly reason?: string;
   readonly headers: Headers;
   readonly body: string;
+  /** Only when the request allowed it: the body as it arrives, `body` then empty. */
+  readonly stream?: BodyStream;
 }
 
 export interface BackendRequest {
@@ -49,6 +56,8 @@ export interface BackendRequest {
   readonly url: string;
   readonly headers: Headers;
   readonly body: string | undefined;
+  /** forward-request with buffer-response="false": the port may answer with a `stream` instead of a whole body. */
+  readonly streamResponse?: boolean;
 }
 
 /** One line of the policy trace: which step ran, in which scope and section, and what it did. */
@@ -135,7 +144,7 @@ export interface RequestState {
   readonly startedAt: number;
   readonly originalUrl: string;
   request: { method: string; url: string; headers: Headers; body: string | undefined; bodyConsumed: boolean; ipAddress: string };
-  response: { status: number; reason: string; headers: Headers; body: string };
+  response: { status: number; reason: string; headers: Headers; body: string; stream?: BodyStream };
   readonly variables: Map<string, unknown>;
   /** The service URL the request is forwarded to; `request.url` starts with it. */
   backendBase: string;

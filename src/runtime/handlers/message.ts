@@ -76,15 +76,20 @@ export const returnResponse: Handler = {
   },
 };
 
-/** `forward-request`: sends the request as the policies left it (body included) to the backend port. */
+/**
+ * `forward-request`: sends the request as the policies left it (body included) to the backend
+ * port. With `buffer-response="false"` the port may answer with a stream, which stays a stream
+ * as long as no later policy can see the body (the pipeline buffers it otherwise).
+ */
 export const forwardRequest: Handler = {
   name: 'forward-request',
   async run(element, ctx): Promise<StepOutcome> {
     const { request } = ctx.state;
-    const answer = await ctx.ports.backend({ method: request.method, url: request.url, headers: new Map(request.headers), body: request.bodyConsumed ? '' : request.body });
+    const streamResponse = attrText(element, 'buffer-response', ctx, 'true')?.toLowerCase() === 'false';
+    const answer = await ctx.ports.backend({ method: request.method, url: request.url, headers: new Map(request.headers), body: request.bodyConsumed ? '' : request.body, ...(streamResponse ? { streamResponse } : {}) });
     ctx.state.forwarded = true;
-    ctx.state.response = { status: answer.status, reason: answer.reason ?? '', headers: new Map(answer.headers), body: answer.body };
-    ctx.trace('forward-request', `${request.method} ${request.url} → ${answer.status}`);
+    ctx.state.response = { status: answer.status, reason: answer.reason ?? '', headers: new Map(answer.headers), body: answer.body, ...(answer.stream ? { stream: answer.stream } : {}) };
+    ctx.trace('forward-request', `${request.method} ${request.url} → ${answer.status}${answer.stream ? ' (streamed)' : ''}`);
     // fail-on-error-status-code: a 4xx/5xx answer becomes a failure that on-error handles (its response is the backend's)
     if (answer.status >= 400 && (attrText(element, 'fail-on-error-status-code', ctx, 'false') ?? 'false').toLowerCase() === 'true') {
       throw new PolicyFailure('forward-request', 'BackendErrorStatusCode', `The backend answered ${answer.status}.`, { status: answer.status, reason: answer.reason, headers: Object.fromEntries([...answer.headers].map(([k, v]) => [k, v.join(',')])), body: answer.body });

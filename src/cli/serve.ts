@@ -1,0 +1,111 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { diagnostic, hasErrors } from '../diagnostics/index.ts';
+import { startGateway } from '../gateway/server.ts';
+import { loadConfigFile, reportDiagnostics } from './common.ts';
+import { loadOrCreateDevKeys } from './dev-keys.ts';
+import { type CliIo, ExitCode } from './io.ts';
+
+interface ServeOptions {
+  readonly upstream: string;
+  readonly port: string;
+  readonly record?: string;
+  readonly trace?: boolean;
+}
+
+/** Resolves when the process is asked to stop (Ctrl-C, or SIGTERM from a supervisor). */
+function stopRequested(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('serve')
+    .description('Run the compiled policy as a local gateway in front of a real MCP server (loopback only).')
+    .argument('<config>', 'the mcp-apim config file (YAML)')
+    .requiredOption('-u, --upstream <url>', "the MCP server's Streamable HTTP endpoint, e.g. http://127.0.0.1:3000/mcp")
+    .option('-p, --port <n>', 'port on 127.0.0.1 (0 picks a free one)', '8080')
+    .option('--record <file.jsonl>', 'append every exchange to this traffic file (tokens are kept as their claims only)')
+    .option('--trace', 'print the policy trace under each request line')
+    .addHelpText(
+      'after',
+      `
+The gateway compiles the config in memory and runs the very XML that \`mcp-apim compile\` writes,
+with two local changes: requests go to --upstream, and tokens are issued by the gateway's own
+identity provider (its OpenID configuration and JWKS are served on the same port, signed with
+the dev key in .mcp-apim/keys.json). Mint a token for it with --authority set to the gateway:
+
+  mcp-apim serve mcp-gateway.yaml --upstream http://127.0.0.1:3000/mcp --port 8080
+  mcp-apim token mcp-gateway.yaml --role MCP.Tools.Read --agent agent-1 --authority http://127.0.0.1:8080
+
+then point an MCP client at http://127.0.0.1:8080/<api.path> with "Authorization: Bearer <token>".
+Server-sent events stream through unbuffered; Mcp-Session-Id and MCP-Protocol-Version pass
+through; an unreachable upstream is answered as APIM does (500 with an activityId).
+
+Each request prints one line: agent, MCP method, tool, decision, status, time.
+With --record, replay the session later as a regression test:
+
+  mcp-apim serve mcp-gateway.yaml --upstream http://127.0.0.1:3000/mcp --record traffic/session.jsonl
+  mcp-apim test mcp-gateway.yaml traffic/session.jsonl
+
+Stop with Ctrl-C. Exit codes: 0 stopped, 2 bad config or arguments, port taken, record file not writable.`,
+    )
+    .action(async (configPath: string, options: ServeOptions) => {
+      const loaded = loadConfigFile(configPath, io);
+      const problems = [...loaded.diagnostics];
+      let upstream: URL | undefined;
+      try {
+        upstream = new URL(options.upstream);
+      } catch {
+        upstream = undefined;
+      }
+      if (!upstream || !['http:', 'https:'].includes(upstream.protocol)) problems.push(diagnostic('MA9100', `--upstream ${JSON.stringify(options.upstream)} is not an http or https URL`));
+      const port = Number(options.port);
+      if (!/^\d+$/.test(options.port) || port > 65535) problems.push(diagnostic('MA9101', `--port ${JSON.stringify(options.port)} is not a port number (0–65535)`));
+      if (!loaded.config || hasErrors(problems)) {
+        reportDiagnostics(problems, loaded.sources, io);
+        return setExit(ExitCode.usage);
+      }
+      let keys: ReturnType<typeof loadOrCreateDevKeys>;
+      try {
+        keys = loadOrCreateDevKeys(io.cwd);
+      } catch (error) {
+        io.stderr(`mcp-apim serve: ${(error as Error).message}\n`);
+        return setExit(ExitCode.usage);
+      }
+      const started = await startGateway({
+        config: loaded.config,
+        upstream: upstream!.href,
+        keys,
+        port,
+        ...(options.record === undefined ? {} : { record: resolve(io.cwd, options.record) }),
+        trace: options.trace === true,
+        log: (line) => io.stdout(`${line}\n`),
+      });
+      reportDiagnostics([...problems, ...started.diagnostics], loaded.sources, io);
+      const gateway = started.gateway;
+      if (!gateway) return setExit(ExitCode.usage);
+      const config = loaded.config;
+      io.stdout(
+        [
+          `mcp-apim serve: ${config.api.displayName} on ${gateway.mcpUrl} → ${upstream!.href}`,
+          `  identity provider: ${gateway.issuer} (tokens: mcp-apim token ${configPath} --role <role> --authority ${gateway.origin})`,
+          `  protected resource metadata: ${gateway.origin}/.well-known/oauth-protected-resource/${config.api.path.replace(/^\/+|\/+$/g, '')}`,
+          ...(options.record === undefined ? [] : [`  recording to ${options.record}`]),
+          'agent method tool decision status time',
+          '',
+        ].join('\n'),
+      );
+      await stopRequested();
+      await gateway.close();
+      io.stdout('mcp-apim serve: stopped\n');
+    });
+}
