@@ -20,9 +20,10 @@ export const MAX_JSON_DEPTH = 64;
  * The scan is one pass over the body; the tool lookup is a `switch` (hashed by the C# compiler),
  * so per-request cost does not grow with the catalog.
  *
- * Result members: status (0 = allowed), code (JSON-RPC error code), message, id (raw JSON
- * text of the request id), method, tool, role (the role whose grant applies), agent,
- * decision, limitCalls/limitPeriod/limitKey (the per-role rate limit, if any).
+ * Result members: status (0 = allowed), code (JSON-RPC error code), message, id (the request
+ * id's JSON text exactly as the client wrote it, echoed in answers), method, tool, role (the
+ * role whose grant applies), agent, decision, limitCalls/limitPeriod/limitKey (the per-role
+ * rate limit, if any).
  */
 export function classifierBody(plan: Plan): string {
   const { config } = plan;
@@ -213,7 +214,7 @@ ${blockPatternChecks(plan, '        ')}
     }
     if (slot == "jsonrpc") { jsonrpcType = valueType; jsonrpc = str; }
     else if (slot == "method") { methodType = valueType; if (valueType == 1) { method = str; } }
-    else if (slot == "id") { idType = valueType; if (valueType == 1 || valueType == 2 || valueType == 6) { idText = valueType == 1 ? JsonConvert.SerializeObject(str) : text.Substring(valueStart, i - valueStart); } }
+    else if (slot == "id") { idType = valueType; if (valueType == 1 || valueType == 2 || valueType == 6) { idText = text.Substring(valueStart, i - valueStart); } }
     else if (slot == "params") { paramsType = valueType; }
     else if (slot == "name") { nameType = valueType; name = str; }
     else if (slot == "uri" && valueType == 1) { uri = str; }
