@@ -72,8 +72,11 @@ function gatewayFor(config: Config, plan: Plan, deployment: Deployment, startMs:
   let ids = 0;
   const clock = () => now;
   const authority = config.identity.authority;
-  const issuer = tenantUrls(authority, config.identity.tenantId).issuerV2;
-  const forwarded: BackendRequest[] = [];
+    const forwarded: BackendRequest[] = [];
+  // Served documents are made once: the emulator fetches them on every validation.
+  const urls = tenantUrls(authority, config.identity.tenantId);
+  const openIdDocument = openIdConfiguration(authority, config.identity.tenantId);
+  const keySet = jwks(keys);
   const info = { api: { Id: config.api.name, Name: config.api.name, Path: config.api.path, IsCurrentRevision: true, Revision: '1', Version: null, ServiceUrl: config.api.backend } };
   const ports: Ports = {
     now: clock,
@@ -83,9 +86,8 @@ function gatewayFor(config: Config, plan: Plan, deployment: Deployment, startMs:
     expressions: expressionPort(clock, info),
     cache: new ValueCache(),
     fetchJson: async (url) => {
-      const base = `${authority}/${config.identity.tenantId}`;
-      if (url === `${base}/v2.0/.well-known/openid-configuration`) return openIdConfiguration(authority, config.identity.tenantId);
-      if (url === `${base}/discovery/v2.0/keys`) return jwks(keys);
+      if (url === urls.openIdConfiguration) return openIdDocument;
+      if (url === urls.jwksUri) return keySet;
       throw new Error(`the test identity provider does not serve ${url}`);
     },
     backend: async (request) => {
@@ -98,7 +100,7 @@ function gatewayFor(config: Config, plan: Plan, deployment: Deployment, startMs:
     plan,
     keys,
     forwarded,
-    token: (request = {}) => mintToken(keys, { issuer, audience: config.identity.audiences[0]!, tenantId: config.identity.tenantId, now: Math.floor(now / 1000) }, request),
+    token: (request = {}) => mintToken(keys, { issuer: urls.issuerV2, audience: config.identity.audiences[0]!, tenantId: config.identity.tenantId, now: Math.floor(now / 1000) }, request),
     advance: (ms) => {
       now += ms;
     },
