@@ -20,7 +20,7 @@ public class Req {
   public Body Body;
   public IReadOnlyDictionary<string, string[]> Headers;
 }
-public class Ctx { public Req Request; }
+public class Ctx { public Req Request; public Dictionary<string, object> Variables = new Dictionary<string, object>(); }
 public class Jwt { public IReadOnlyDictionary<string, string[]> Claims; }
 public static class Ext {
   public static string GetValueOrDefault(this IReadOnlyDictionary<string, string[]> d, string name, string def) {

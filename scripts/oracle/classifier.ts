@@ -33,6 +33,8 @@ ${classifierBody(plan)}
       var headers = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
       foreach (var h in ((JObject)r["headers"]).Properties()) headers[h.Name] = new[] { (string)h.Value };
       var ctx = new Ctx { Request = new Req { Method = (string)r["method"], Headers = headers, Body = r["bodyText"] == null ? null : new Body((string)r["bodyText"]) } };
+      // What validate-azure-ad-token / validate-jwt store for the accepted token.
+      if (headers.ContainsKey("Authorization")) { var jwt = headers["Authorization"][0].Substring(7).AsJwt(); if (jwt != null) ctx.Variables["mcp-apim-token"] = jwt; }
       var d = Classify(ctx);
       d.Remove("roleIndexes");
       Console.WriteLine(d.ToString(Formatting.None));

@@ -6,6 +6,8 @@ import type { PolicyAttribute, PolicyDocument, PolicyElement, PolicyNode, Policy
 /** Elements whose content is payload (Liquid, SOAP, JSON), never policies. */
 const PAYLOAD_ELEMENTS = new Set(['set-body']);
 const NAME = /[A-Za-z_:][A-Za-z0-9_.:-]*/y;
+/** Elements nested deeper are refused (MA4001): the reader recurses per level, and real policies nest a few levels. */
+export const MAX_ELEMENT_DEPTH = 256;
 
 export interface ParseResult {
   readonly document?: PolicyDocument;
@@ -114,8 +116,18 @@ export function parsePolicy(file: string, text: string, toSource: (offset: numbe
     return { name, nameSpan, value: { kind: 'literal', text: decodeEntities(raw), span: span(valueStart, close) } };
   };
 
+  let depth = 0;
   const readElement = (): PolicyElement => {
     const start = pos;
+    if (++depth > MAX_ELEMENT_DEPTH) throw new ParseError(`elements are nested deeper than ${MAX_ELEMENT_DEPTH} levels`, start);
+    try {
+      return readElementAt(start);
+    } finally {
+      depth--;
+    }
+  };
+
+  const readElementAt = (start: number): PolicyElement => {
     pos++; // '<'
     const nameStart = pos;
     const name = readName();

@@ -17,23 +17,29 @@ export const INTERNAL_HEADERS = ['x-mcp-apim-agent', 'x-mcp-apim-tool', 'x-mcp-a
  * a client must never be able to set them (reference/mcp-gateways.md §5, pitfall 13).
  */
 export const SPOOFABLE_HEADERS = ['x-mcp-roles', 'x-mcp-agent', 'x-ms-client-principal', 'x-ms-client-principal-id', 'x-ms-client-principal-name', 'x-ms-client-principal-idp'] as const;
+/**
+ * Method-override headers: frameworks that honour them would run a POST the gateway classified as
+ * one JSON-RPC call as another HTTP method (or a GET as a POST); the backend never needs them.
+ */
+export const METHOD_OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-method-override'] as const;
 
 /** `((JObject)context.Variables["mcp-apim"])["field"]` cast to `type`. */
 export function field(name: string, type: 'int' | 'string'): string {
   return `(${type})((JObject)context.Variables[${csString(DECISION_VAR)}])[${csString(name)}]`;
 }
 
+/**
+ * The refusal body. The id is echoed as the exact JSON text the client sent (the classifier's
+ * scan has already checked it is a string, a number or null), not re-parsed: JToken.Parse would
+ * turn `1e400` into an infinity and a 30-digit integer into another number.
+ */
 function jsonRpcErrorBody(codeExpr: string, messageExpr: string): string {
   return [
     `var d = (JObject)context.Variables[${csString(DECISION_VAR)}];`,
     'var error = new JObject();',
     `error["code"] = ${codeExpr};`,
     `error["message"] = ${messageExpr};`,
-    'var body = new JObject();',
-    'body["jsonrpc"] = "2.0";',
-    'body["id"] = JToken.Parse((string)d["id"]);',
-    'body["error"] = error;',
-    'return body.ToString(Formatting.None);',
+    'return "{\\"jsonrpc\\":\\"2.0\\",\\"id\\":" + (string)d["id"] + ",\\"error\\":" + error.ToString(Formatting.None) + "}";',
   ].join('\n');
 }
 
@@ -118,13 +124,13 @@ function redaction(plan: Plan): XmlElement | undefined {
 /** The API-scope policy document (`policies/api.xml`), DESIGN §4. */
 export function apiPolicy(plan: Plan): string {
   const { config } = plan;
-  const strip = [...new Set([...INTERNAL_HEADERS, ...SPOOFABLE_HEADERS, ...config.security.stripHeaders.map((h) => h.toLowerCase())])];
+  const strip = [...new Set([...INTERNAL_HEADERS, ...SPOOFABLE_HEADERS, ...METHOD_OVERRIDE_HEADERS, ...config.security.stripHeaders.map((h) => h.toLowerCase())])];
   const status = field('status', 'int');
   const inbound = el(
     'inbound',
     {},
     el('base'),
-    comment('0. Client-supplied copies of internal and identity headers are removed before anything reads them.'),
+    comment('0. Client-supplied copies of internal and identity headers, and method overrides, are removed before anything reads them.'),
     ...strip.map((name) => el('set-header', { name, 'exists-action': 'delete' })),
     comment('1. Token (401): Entra ID, tenant pinned, audience checked.'),
     tokenValidation(plan),

@@ -2,6 +2,7 @@ import type { Plan } from '../../plan/types.ts';
 import { csString } from './csharp.ts';
 import { methodCondition } from './methods.ts';
 import { csMaskHas, roleMask } from './role-mask.ts';
+import { TOKEN_VAR } from './token.ts';
 
 /** Nesting deeper than this is refused (Newtonsoft's own reader stops at 64 too). */
 export const MAX_JSON_DEPTH = 64;
@@ -19,9 +20,10 @@ export const MAX_JSON_DEPTH = 64;
  * The scan is one pass over the body; the tool lookup is a `switch` (hashed by the C# compiler),
  * so per-request cost does not grow with the catalog.
  *
- * Result members: status (0 = allowed), code (JSON-RPC error code), message, id (raw JSON
- * text of the request id), method, tool, role (the role whose grant applies), agent,
- * decision, limitCalls/limitPeriod/limitKey (the per-role rate limit, if any).
+ * Result members: status (0 = allowed), code (JSON-RPC error code), message, id (the request
+ * id's JSON text exactly as the client wrote it, echoed in answers), method, tool, role (the
+ * role whose grant applies), agent, decision, limitCalls/limitPeriod/limitKey (the per-role
+ * rate limit, if any).
  */
 export function classifierBody(plan: Plan): string {
   const { config } = plan;
@@ -38,9 +40,9 @@ string role = "";
 int limitCalls = 0;
 int limitPeriod = 0;
 string limitKey = "";
-string auth = context.Request.Headers.GetValueOrDefault("Authorization", "");
-if (auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) { auth = auth.Substring(7); }
-var jwt = auth.Trim().AsJwt();
+// The token validate-azure-ad-token / validate-jwt accepted: never the header read a second time,
+// so no difference in how the header is read can put another token's claims here.
+var jwt = context.Variables.ContainsKey(${csString(TOKEN_VAR)}) ? (Jwt)context.Variables[${csString(TOKEN_VAR)}] : null;
 string[] roles = null;
 if (jwt == null || !jwt.Claims.TryGetValue("roles", out roles)) { roles = new string[0]; }
 var held = new HashSet<string>(roles);
@@ -56,6 +58,11 @@ ${plan.roleOrder.map((r, k) => `    case ${csString(r)}: k = ${k}; break;`).join
 }
 bool anyRole = roleIndexes.Count > 0;
 bool isPost = method == "POST";
+// GET (the SSE stream) and DELETE (end of session) carry no JSON-RPC message: a body there is
+// never read by the checks below, so it is refused rather than forwarded unread.
+if (!isPost && text.Length > 0) {
+  status = 400; code = -32600; message = "Invalid Request: a " + method + " request carries no body";
+}
 // ---- 2. shape (400, 413)
 string jsonrpc = null; int jsonrpcType = 0;
 int methodType = 0;
@@ -71,8 +78,16 @@ if (isPost) {
     status = 413; code = -32600; message = "Request body is larger than ${config.security.maxBodyBytes} bytes";
   } else if (Encoding.UTF8.GetByteCount(text) > ${config.security.maxBodyBytes}) {
     status = 413; code = -32600; message = "Request body is larger than ${config.security.maxBodyBytes} bytes";
-  } else if (!contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)) {
-    status = 400; code = -32600; message = "Content-Type must be application/json";
+  } else {
+    // The media type exactly (not application/json-patch+json, not application/jsonp), and no
+    // charset but UTF-8: a server that decodes another charset reads other text than this scan.
+    string[] typeParts = contentType.Split(';');
+    bool jsonType = typeParts[0].Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase);
+    for (int p = 1; p < typeParts.Length; p++) {
+      string parameter = typeParts[p].Trim();
+      if (parameter.StartsWith("charset=", StringComparison.OrdinalIgnoreCase) && !parameter.Substring(8).Trim('"', ' ').Equals("utf-8", StringComparison.OrdinalIgnoreCase)) { jsonType = false; }
+    }
+    if (!jsonType) { status = 400; code = -32600; message = "Content-Type must be application/json (UTF-8)"; }
   }
   // Strict RFC 8259 scan. expect: 0 value, 1 first member or '}', 2 member, 3 ':', 4 ',' or close, 5 first element or ']'
   int n = text.Length;
@@ -82,6 +97,12 @@ if (isPost) {
   var scopes = new int[${MAX_JSON_DEPTH + 2}];
   var seen = new HashSet<string>[${MAX_JSON_DEPTH + 2}];
   string key = null;
+  // In the message and params objects, member names are also compared case-folded (ASCII case,
+  // and the Unicode letters that fold to ASCII: ſ→s, K (Kelvin)→k, ı and İ→i): a server whose JSON
+  // reader matches names case-insensitively (Go's encoding/json, CVE-2026-27896) would read
+  // "Method" after "method" as the method. Such pairs are duplicates; a lone "Params" stays an
+  // unknown member.
+  string keyFolded = null;
   int expect = 0;
   bool done = false;
   bool topObject = false;
@@ -137,14 +158,20 @@ if (isPost) {
       if (!closed) { bad = "Parse error: unterminated string"; break; }
       str = sb.ToString();
       if (expect == 1 || expect == 2) {
-        if (!seen[depth].Add(str)) { bad = "Invalid Request: duplicate member " + JsonConvert.SerializeObject(str); badCode = -32600; break; }
+        string folded = null;
+        if (scope == 1 || scope == 2) {
+          var fb = new StringBuilder();
+          foreach (char fc in str) { fb.Append(fc >= 'A' && fc <= 'Z' ? (char)(fc + 32) : fc == '\\u017F' ? 's' : fc == '\\u212A' ? 'k' : (fc == '\\u0131' || fc == '\\u0130') ? 'i' : fc); }
+          folded = fb.ToString();
+        }
+        if (!seen[depth].Add(folded ?? str)) { bad = "Invalid Request: duplicate member " + JsonConvert.SerializeObject(str); badCode = -32600; break; }
         if (scope == 3) {
 ${blockPatternChecks(plan, '          ')}
         }
-        key = str; expect = 3; continue;
+        key = str; keyFolded = folded; expect = 3; continue;
       }
       valueType = 1;
-      if (scope == 3 || (scope == 2 && key == "arguments")) {
+      if (scope == 3 || (scope == 2 && keyFolded == "arguments")) {
 ${blockPatternChecks(plan, '        ')}
       }
     } else if (expect == 1 || expect == 2) {
@@ -154,7 +181,7 @@ ${blockPatternChecks(plan, '        ')}
       int inner = 0;
       if (depth == 0) { inner = c == '{' ? 1 : 0; topObject = c == '{'; }
       else if (scope == 1 && key == "params" && c == '{') { inner = 2; }
-      else if (scope == 3 || (scope == 2 && key == "arguments")) { inner = 3; }
+      else if (scope == 3 || (scope == 2 && keyFolded == "arguments")) { inner = 3; }
       i++; depth++;
       kinds[depth] = c == '{' ? 1 : 2;
       scopes[depth] = inner;
@@ -187,7 +214,7 @@ ${blockPatternChecks(plan, '        ')}
     }
     if (slot == "jsonrpc") { jsonrpcType = valueType; jsonrpc = str; }
     else if (slot == "method") { methodType = valueType; if (valueType == 1) { method = str; } }
-    else if (slot == "id") { idType = valueType; if (valueType == 1 || valueType == 2 || valueType == 6) { idText = valueType == 1 ? JsonConvert.SerializeObject(str) : text.Substring(valueStart, i - valueStart); } }
+    else if (slot == "id") { idType = valueType; if (valueType == 1 || valueType == 2 || valueType == 6) { idText = text.Substring(valueStart, i - valueStart); } }
     else if (slot == "params") { paramsType = valueType; }
     else if (slot == "name") { nameType = valueType; name = str; }
     else if (slot == "uri" && valueType == 1) { uri = str; }

@@ -4,10 +4,13 @@ import { el, text, type XmlElement } from '../xml.ts';
 /** Message of the 401 body (APIM wraps it as {"statusCode":401,"message":…}). */
 export const UNAUTHORIZED_MESSAGE = 'Unauthorized. Access token is missing or invalid.';
 
+/** The variable validation stores the accepted token in (a `Jwt`); the classifier reads its claims from it. */
+export const TOKEN_VAR = 'mcp-apim-token';
+
 /**
  * Token validation (DESIGN §4.1 step 1): the tenant is pinned, the audience checked, and the
  * token must be signed and unexpired. `validate-azure-ad-token` pins the tenant by its own
- * issuer rules; `validate-jwt` pins it through the tenant's OpenID configuration, the listed
+ * issuer rules and a required `tid` claim; `validate-jwt` pins it through the tenant's OpenID configuration, the listed
  * issuers (v1 and/or v2 forms) and a required `tid` claim.
  */
 export function tokenValidation(plan: Plan): XmlElement {
@@ -22,10 +25,13 @@ export function tokenValidation(plan: Plan): XmlElement {
         'header-name': 'Authorization',
         'failed-validation-httpcode': '401',
         'failed-validation-error-message': UNAUTHORIZED_MESSAGE,
-        'output-token-variable-name': 'mcp-apim-token',
+        'output-token-variable-name': TOKEN_VAR,
       },
       clients,
       audiences,
+      // The issuer already names the tenant; `tid` is checked as well so that a token whose
+      // issuer and tenant disagree is refused, never read as this tenant's.
+      el('required-claims', {}, el('claim', { name: 'tid', match: 'all' }, el('value', {}, text(identity.tenantId)))),
     );
   }
   const issuers: string[] = [];
@@ -40,7 +46,7 @@ export function tokenValidation(plan: Plan): XmlElement {
       'failed-validation-error-message': UNAUTHORIZED_MESSAGE,
       'require-expiration-time': 'true',
       'require-signed-tokens': 'true',
-      'output-token-variable-name': 'mcp-apim-token',
+      'output-token-variable-name': TOKEN_VAR,
     },
     el('openid-config', { url: `${identity.authority}/${identity.tenantId}/v2.0/.well-known/openid-configuration` }),
     audiences,
