@@ -39,20 +39,22 @@ function unknownMembers(tree: A.Expr | A.Block): { name: string; start: number; 
   known ??= new Set([...knownMemberNames(), ...CONTEXT_MEMBERS]);
   const found: { name: string; start: number; end: number }[] = [];
   const anonymous = new Set<string>();
-  const walk = (node: unknown): void => {
-    if (node === null || typeof node !== 'object') return;
+  // an explicit stack, not recursion: a 20,000-term chain must not overflow the call stack
+  const stack: unknown[] = [tree];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object') continue;
     if (Array.isArray(node)) {
-      for (const n of node) walk(n);
-      return;
+      for (const n of node) stack.push(n);
+      continue;
     }
     const n = node as { kind?: string; name?: string; nameStart?: number; target?: { kind?: string }; members?: readonly { name: string }[] };
     if (n.kind === 'newAnonymous') for (const m of n.members ?? []) anonymous.add(m.name);
     if (n.kind === 'member' && typeof n.name === 'string' && !known!.has(n.name) && !isStaticLike(n.target)) {
       found.push({ name: n.name, start: n.nameStart ?? 0, end: (n.nameStart ?? 0) + n.name.length });
     }
-    for (const v of Object.values(node)) if (v && typeof v === 'object') walk(v);
-  };
-  walk(tree);
+    for (const v of Object.values(node)) if (v && typeof v === 'object') stack.push(v);
+  }
   return found.filter((f) => !anonymous.has(f.name));
 }
 
@@ -64,10 +66,14 @@ const isStaticLike = (target: { kind?: string; name?: string } | undefined): boo
 };
 
 function flatName(t: { kind?: string; name?: string; target?: unknown }): string | undefined {
-  if (t.kind === 'name') return t.name;
-  if (t.kind === 'member') {
-    const left = flatName(t.target as { kind?: string });
-    return left === undefined ? undefined : `${left}.${t.name}`;
+  // a dotted name (`Newtonsoft.Json.Formatting`) is a handful of parts; longer chains are values
+  const parts: string[] = [];
+  let node: { kind?: string; name?: string; target?: unknown } | undefined = t;
+  for (let depth = 0; node && depth < 8; depth++) {
+    if (node.kind === 'name') return [node.name, ...parts.reverse()].join('.');
+    if (node.kind !== 'member') return undefined;
+    parts.push(node.name ?? '');
+    node = node.target as typeof node;
   }
   return undefined;
 }
@@ -103,6 +109,9 @@ export function evaluateCompiled(compiled: CompiledExpression, context: Value, n
     const f = netLibrary.failureOf(e);
     if (f) throw new EvaluationError(f.type, f.message);
     if (e instanceof RangeError) throw new EvaluationError('System.InsufficientExecutionStackException', 'Insufficient stack to continue executing the program safely.');
+    // Arguments of a type or number no overload takes: C# would refuse them when compiling, the
+    // dynamically typed evaluator finds out while running. Fail closed, as a binder error, never a crash.
+    if (e instanceof TypeError) throw new EvaluationError('Microsoft.CSharp.RuntimeBinder.RuntimeBinderException', `The best overloaded method match has some invalid arguments (${e.message}).`);
     throw e;
   }
 }

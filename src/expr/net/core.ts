@@ -26,6 +26,8 @@ export const argumentOutOfRange = (param: string, detail = 'Specified argument w
   new NetException('System.ArgumentOutOfRangeException', `${detail}\nParameter name: ${param}`);
 export const formatError = (message = 'Input string was not in a correct format.'): NetException => new NetException('System.FormatException', message);
 export const invalidCast = (from: string, to: string): NetException => new NetException('System.InvalidCastException', `Unable to cast object of type '${from}' to type '${to}'.`);
+/** Arguments no overload takes (C# refuses them when compiling; the dynamic evaluator when running). */
+export const binderError = (member: string): NetException => new NetException('Microsoft.CSharp.RuntimeBinder.RuntimeBinderException', `The best overloaded method match for '${member}' has some invalid arguments`);
 export const overflow = (message = 'Arithmetic operation resulted in an overflow.'): NetException => new NetException('System.OverflowException', message);
 
 /** Instance method: `(target, args, typeArgs, argNames)`. */

@@ -4,7 +4,7 @@
  * and element operators run at once and throw .NET's exceptions.
  */
 import type { Value } from '../port.ts';
-import { NetException, type NetType, isDelegate } from './core.ts';
+import { NetException, type NetType, binderError, isDelegate } from './core.ts';
 import {
   DEFAULT_COMPARER, DICTIONARY, HASH_SET, NetArray, NetComparer, NetDictionary, NetHashSet, NetList, NetSequence, call, compareValues, enumerateValue, isEnumerable, listOf,
   pairTypeOf,
@@ -212,7 +212,18 @@ class Grouping extends NetSequence {
 }
 const GROUPING: NetType = register({ name: 'System.Linq.IGrouping`2', base: OBJECT, props: { Key: (t: Grouping) => t.key }, enumerate: (t: Grouping) => t.source() });
 
-for (const [name, op] of Object.entries(ops)) extend(name, (v) => v !== null && isEnumerable(v), op as never);
+/** Operators whose first argument is a lambda (a missing or non-delegate one cannot be bound). */
+const NEEDS_DELEGATE = new Set(['Where', 'Select', 'SelectMany', 'SkipWhile', 'TakeWhile', 'OrderBy', 'OrderByDescending', 'ThenBy', 'ThenByDescending', 'GroupBy', 'ToDictionary', 'All']);
+const OPTIONAL_DELEGATE = new Set(['First', 'FirstOrDefault', 'Last', 'LastOrDefault', 'Single', 'SingleOrDefault', 'Any', 'Count', 'LongCount', 'Sum', 'Max', 'Min', 'Average']);
+function bound(name: string, op: Op): Op {
+  if (!NEEDS_DELEGATE.has(name) && !OPTIONAL_DELEGATE.has(name)) return op;
+  return (t, args, typeArgs) => {
+    const f = args[0];
+    if ((NEEDS_DELEGATE.has(name) || f !== undefined) && !isDelegate(f ?? null)) throw binderError(`Enumerable.${name}`);
+    return op(t, args, typeArgs);
+  };
+}
+for (const [name, op] of Object.entries(ops)) extend(name, (v) => v !== null && isEnumerable(v), bound(name, op) as never);
 
 register({
   name: 'System.Linq.Enumerable',

@@ -5,7 +5,7 @@
 import type { OutRef, Value } from '../port.ts';
 import {
   CHAR_TYPE, DECIMAL_TYPE, DOUBLE_TYPE, LONG_TYPE, NetChar, NetDecimal, NetDouble, NetEnum, NetException, NetLong, type NetType, OBJECT_TYPE, SINGLE_TYPE,
-  argumentNull, formatError, overflow,
+  argumentNull, binderError, formatError, overflow,
 } from './core.ts';
 import { formatNumeric } from './format.ts';
 import { asBig, decimalToString, fromKind, numKind, parseDecimalNumber, parseFloat64, parseInteger, parseIntOrThrow, toDecimal, toDouble } from './numeric.ts';
@@ -115,7 +115,11 @@ function numberType(name: string, kind: 'int' | 'long' | 'double' | 'single' | '
     isValueType: true,
     convertFrom: (v, mode) => numericConvert(kind, v, mode),
     methods: {
-      ToString: (t: Value, [format]) => (format === undefined || format === null ? toNetString(t) : formatNumeric(t, format as string)),
+      ToString: (t: Value, [format]) => {
+        if (format === undefined || format === null) return toNetString(t);
+        if (typeof format !== 'string') throw binderError(`${name}.ToString`);
+        return formatNumeric(t, format);
+      },
       CompareTo: (t: Value, [o]) => {
         const a = toDouble(t);
         const b = toDouble(o ?? null);
