@@ -103,6 +103,9 @@ if (isPost) {
   // "Method" after "method" as the method. Such pairs are duplicates; a lone "Params" stays an
   // unknown member.
   string keyFolded = null;
+  var stringStops = new char[] { '"', '\\\\' };
+  var controlChars = new char[32];
+  for (int cc = 0; cc < 32; cc++) { controlChars[cc] = (char)cc; }
   int expect = 0;
   bool done = false;
   bool topObject = false;
@@ -139,10 +142,17 @@ if (isPost) {
       var sb = new StringBuilder();
       bool closed = false;
       while (i < n) {
+        // copy the run up to the next quote or backslash at once; it may not hold a control character
+        int stop = text.IndexOfAny(stringStops, i);
+        if (stop < 0) { stop = n; }
+        if (stop > i) {
+          if (text.IndexOfAny(controlChars, i, stop - i) >= 0) { bad = "Parse error: control character in a string"; break; }
+          sb.Append(text, i, stop - i);
+          i = stop;
+          continue;
+        }
         char ch = text[i];
         if (ch == '"') { closed = true; i++; break; }
-        if (ch < ' ') { bad = "Parse error: control character in a string"; break; }
-        if (ch != '\\\\') { sb.Append(ch); i++; continue; }
         if (i + 1 >= n) { break; }
         char e = text[i + 1];
         if (e == '"' || e == '\\\\' || e == '/') { sb.Append(e); i += 2; }

@@ -19,6 +19,16 @@ const needString = (v: Value | undefined, name: string): string => {
   return str(v);
 };
 
+/** The `char[]` of IndexOfAny as a set of codes (arrays are mutable, so it is read on each call). */
+function charSetOf(chars: Value): Set<number> {
+  if (chars instanceof NetArray) {
+    const set = new Set<number>();
+    for (const c of chars.items) set.add((c as NetChar).code);
+    return set;
+  }
+  return charSet([chars]) ?? new Set();
+}
+
 /** The chars argument of Trim/Split (`params char[]`, or one char, or a char[] array). */
 function charSet(args: readonly Value[]): Set<number> | undefined {
   const codes = new Set<number>();
@@ -193,9 +203,14 @@ export const STRING: NetType = register(
       Substring: (t: string, [a, b]) => substring(t, a, b),
       IndexOf: (t: string, args) => indexOf(t, args, false),
       LastIndexOf: (t: string, args) => indexOf(t, args, true),
-      IndexOfAny: (t: string, [chars]) => {
-        const set = charSet([chars!])!;
-        for (let i = 0; i < t.length; i++) if (set.has(t.charCodeAt(i))) return i;
+      IndexOfAny: (t: string, [chars, start, count]) => {
+        if (chars === null || chars === undefined) throw argumentNull('anyOf');
+        const from = start === undefined ? 0 : (start as number);
+        const to = count === undefined ? t.length : from + (count as number);
+        if (from < 0 || from > t.length) throw argumentOutOfRange('startIndex', 'Index was out of range. Must be non-negative and less than the size of the collection.');
+        if (to < from || to > t.length) throw argumentOutOfRange('count', 'Count must be positive and count must refer to a location within the string/array/collection.');
+        const set = charSetOf(chars);
+        for (let i = from; i < to; i++) if (set.has(t.charCodeAt(i))) return i;
         return -1;
       },
       Contains: (t: string, [v, c]) => fold(t, ignoreCase(c)).includes(fold(needString(v, 'value'), ignoreCase(c))),
@@ -282,8 +297,12 @@ export const STRING_BUILDER: NetType = register({
   props: { Length: (t: NetStringBuilder) => t.text.length },
   setProps: { Length: (t: NetStringBuilder, v) => { t.text = t.text.slice(0, v as number).padEnd(v as number, '\u0000'); } },
   methods: {
-    Append: (t: NetStringBuilder, [v, n]) => {
-      t.text += v instanceof NetChar && typeof n === 'number' ? String.fromCharCode(v.code).repeat(n) : toNetString(v ?? null);
+    Append: (t: NetStringBuilder, [v, n, count]) => {
+      if (typeof v === 'string' && typeof n === 'number' && typeof count === 'number') {
+        // Append(string, startIndex, count)
+        if (n < 0 || count < 0 || n + count > v.length) throw argumentOutOfRange('count', 'Index and count must refer to a location within the string.');
+        t.text += v.slice(n, n + count);
+      } else t.text += v instanceof NetChar && typeof n === 'number' ? String.fromCharCode(v.code).repeat(n) : toNetString(v ?? null);
       return t;
     },
     AppendLine: (t: NetStringBuilder, [v]) => {
