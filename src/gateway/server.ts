@@ -23,7 +23,7 @@ import { UnsupportedFeature } from '../runtime/pipeline.ts';
 import type { BackendResponse, BodyStream, GatewayResponse, Headers, Ports } from '../runtime/types.ts';
 import { emulatorPorts, identityDocument, replayTarget, runRequest } from '../traffic/emulator-ports.ts';
 import { logLine, requestedCall, summarize, traceLines } from './access-log.ts';
-import { localConfig, trustLocalAuthority } from './local-config.ts';
+import { localConfig } from './local-config.ts';
 import { recordedAuthorization } from './recorded-token.ts';
 import { type ExchangeRecord, TrafficRecorder } from './recorder.ts';
 import { headersOf, upstream as upstreamClient } from './upstream.ts';
@@ -159,7 +159,7 @@ export async function startGateway(options: GatewayOptions): Promise<{ gateway?:
   const served = localConfig(config, origin, options.upstream);
   const compiled = compileConfig(served);
   const diagnostics: Diagnostic[] = [...compiled.diagnostics];
-  const built = hasErrors(diagnostics) ? undefined : buildDeployment(served.api.path, trustLocalAuthority(policiesFromFiles(compiled.files), origin));
+  const built = hasErrors(diagnostics) ? undefined : buildDeployment(served.api.path, policiesFromFiles(compiled.files));
   if (built) diagnostics.push(...built.diagnostics);
   const stop = () =>
     new Promise<void>((resolve) => {

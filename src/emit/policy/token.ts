@@ -13,6 +13,8 @@ export const TOKEN_VAR = 'mcp-apim-token';
  * issuer rules and a required `tid` claim; `validate-jwt` pins it through the tenant's OpenID configuration, the listed
  * issuers (v1 and/or v2 forms) and a required `tid` claim.
  */
+const isPublicEntra = (authority: string): boolean => authority.replace(/\/+$/, '').toLowerCase() === 'https://login.microsoftonline.com';
+
 export function tokenValidation(plan: Plan): XmlElement {
   const { identity } = plan.config;
   const audiences = el('audiences', {}, ...identity.audiences.map((a) => el('audience', {}, text(a))));
@@ -22,6 +24,9 @@ export function tokenValidation(plan: Plan): XmlElement {
       'validate-azure-ad-token',
       {
         'tenant-id': identity.tenantId,
+        // Entra's public authority is the default; any other (a sovereign cloud, the local
+        // gateway's identity provider) must be named, or APIM would trust the public one
+        ...(isPublicEntra(identity.authority) ? {} : { 'authentication-endpoint': identity.authority.replace(/\/+$/, '') }),
         'header-name': 'Authorization',
         'failed-validation-httpcode': '401',
         'failed-validation-error-message': UNAUTHORIZED_MESSAGE,
