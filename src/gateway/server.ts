@@ -74,10 +74,23 @@ function writeJson(res: ServerResponse, status: number, value: unknown, extra: R
   res.end(body);
 }
 
-function readBody(req: IncomingMessage): Promise<string | undefined> {
+/**
+ * Reads the request body, keeping at most `limit + 1` bytes: the compiled policy refuses any body
+ * over the limit (413, after the token check), and a body cut one byte past the limit gets the
+ * same decision without the gateway buffering a 1 GB upload. The rest is read and dropped, so the
+ * connection stays usable.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let kept = 0;
+    req.on('data', (chunk: Buffer) => {
+      if (kept > limit) return;
+      const room = limit + 1 - kept;
+      const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+      chunks.push(part);
+      kept += part.length;
+    });
     req.on('end', () => resolve(chunks.length === 0 ? undefined : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
@@ -223,7 +236,7 @@ export async function startGateway(options: GatewayOptions): Promise<{ gateway?:
       finishRecord(entry);
     };
     try {
-      body = await readBody(req);
+      body = await readBody(req, config.security.maxBodyBytes);
       const ports: Ports = {
         ...at.base,
         backend: async (request) => {
