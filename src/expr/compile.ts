@@ -6,6 +6,7 @@
 import { type Diagnostic, diagnostic } from '../diagnostics/index.ts';
 import type { CompileResult, CompiledExpression, ExprContextJson, ExprJsonResult, ExpressionSource } from './api.ts';
 import type * as A from './ast.ts';
+import { resetBudget } from './budget.ts';
 import { NetException } from './net/core.ts';
 import { type ContextInfo, type ContextState, NetRecord, authorizationValue, contextValue, responseValue, storedResponse } from './net/context.ts';
 import { NetJwt } from './net/jwt.ts';
@@ -103,6 +104,7 @@ export class EvaluationError extends Error {
 /** Runs a compiled expression against a `context`; .NET exceptions become EvaluationErrors. */
 export function evaluateCompiled(compiled: CompiledExpression, context: Value, now: () => number): Value {
   setClock(now);
+  resetBudget();
   try {
     return (compiled as Compiled).program.run(context);
   } catch (e) {

@@ -4,6 +4,7 @@
  * "not all code paths return a value" (MA5015) and switch fall-through (MA5016) at load time.
  */
 import type * as A from './ast.ts';
+import { budget, LOOP_BUDGET_MESSAGE } from './budget.ts';
 import { planCondition, planExpr, planNewArray } from './plan-expr.ts';
 import { type Assigned, copy, type Eval, type Frame, FunctionScope, intersect, type JumpTarget, type LocalFunctionInfo, type PlanContext } from './plan-scope.ts';
 import type { TypeHandle, Value } from './port.ts';
@@ -249,6 +250,7 @@ function planIf(p: PlanContext, s: A.If): Planned {
 }
 
 function planLoop(p: PlanContext, s: A.While | A.DoWhile | A.For): Planned {
+  const lib = p.lib;
   p.pushScope();
   let init: Exec = nothing;
   if (s.kind === 'for' && s.init) {
@@ -297,6 +299,7 @@ function planLoop(p: PlanContext, s: A.While | A.DoWhile | A.For): Planned {
     s.kind === 'do'
       ? (f) => {
           do {
+            if (--budget.loops < 0) throw lib.exception('System.OperationCanceledException', LOOP_BUDGET_MESSAGE);
             const c = b(f);
             if (c === BREAK) break;
             if (c === RETURN) return RETURN;
@@ -306,6 +309,7 @@ function planLoop(p: PlanContext, s: A.While | A.DoWhile | A.For): Planned {
       : (f) => {
           init(f);
           while (cond(f) === true) {
+            if (--budget.loops < 0) throw lib.exception('System.OperationCanceledException', LOOP_BUDGET_MESSAGE);
             const c = b(f);
             if (c === BREAK) break;
             if (c === RETURN) return RETURN;
@@ -335,6 +339,7 @@ function planForeach(p: PlanContext, s: A.Foreach): Planned {
   return {
     exec: (f) => {
       for (const item of lib.enumerate(collection(f))) {
+        if (--budget.loops < 0) throw lib.exception('System.OperationCanceledException', LOOP_BUDGET_MESSAGE);
         write(f, type ? lib.convert(item, type, 'explicit') : item);
         const c = b(f);
         if (c === BREAK) break;

@@ -4,6 +4,7 @@
  * for the members policies use; where C#'s static typing would pick a different overload or
  * conversion, docs/emulator-support.md lists the case.
  */
+import { MAX_ELEMENTS } from '../budget.ts';
 import type { ExprLibrary, NetFailure, TypeHandle, TypeQuery, Value } from '../port.ts';
 import { NetChar, NetDecimal, NetDouble, NetEnum, NetException, NetLong, NetObject, type NetType, invalidCast, isDelegate, nullReference } from './core.ts';
 import { NetArray, NetDictionary, NetHashSet, NetList, enumerateValue } from './collections.ts';
@@ -349,6 +350,7 @@ export const netLibrary: ExprLibrary = {
   newArrayOfSize: (elementType, size) => {
     const n = typeof size === 'number' ? size : Number(toDouble(size));
     if (n < 0) throw new NetException('System.OverflowException', 'Arithmetic operation resulted in an overflow.');
+    if (n > MAX_ELEMENTS) throw new NetException('System.OutOfMemoryException', 'Array dimensions exceeded supported range.');
     const e = elementType as NetType;
     // value-type defaults of the array types policies allocate are immutable (0, false, null), so one value fills all
     const d = e.defaultValue ? e.defaultValue() : null;

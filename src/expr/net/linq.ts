@@ -4,6 +4,7 @@
  * and element operators run at once and throw .NET's exceptions.
  */
 import type { Value } from '../port.ts';
+import { MAX_ELEMENTS } from '../budget.ts';
 import { NetException, type NetType, binderError, isDelegate } from './core.ts';
 import {
   DEFAULT_COMPARER, DICTIONARY, HASH_SET, NetArray, NetComparer, NetDictionary, NetHashSet, NetList, NetSequence, call, compareValues, enumerateValue, isEnumerable, listOf,
@@ -53,7 +54,15 @@ function commonType(values: readonly Value[]): NetType {
 const elementFor = (source: Value, values: readonly Value[]): NetType => elementOf(source) ?? commonType(values);
 /** default(T) of the element type: 0 for an int sequence, null when unknown. */
 const defaultOf = (source: Value): Value => elementOf(source)?.defaultValue?.() ?? null;
-const items = (v: Value): Value[] => [...enumerateValue(v)];
+/** A sequence materialized; more elements than any policy needs is .NET's OutOfMemoryException, not a hung process. */
+const items = (v: Value): Value[] => {
+  const out: Value[] = [];
+  for (const x of enumerateValue(v)) {
+    if (out.length >= MAX_ELEMENTS) throw new NetException('System.OutOfMemoryException', `Insufficient memory: more than ${MAX_ELEMENTS.toLocaleString('en')} elements in one sequence.`);
+    out.push(x);
+  }
+  return out;
+};
 const pred = (f: Value | undefined) => (x: Value, i: number): boolean => (f === undefined ? true : (f as unknown as { arity: number }).arity === 2 ? call(f, x, i) === true : call(f, x) === true);
 const sel = (f: Value, x: Value, i: number): Value => ((f as unknown as { arity: number }).arity === 2 ? call(f, x, i) : call(f, x));
 
