@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { HttpClient } from '@azure/core-rest-pipeline';
 import { createDefaultHttpClient } from '@azure/core-rest-pipeline';
 import { applyPlan } from '../../src/azure/arm/apply.ts';
@@ -12,7 +12,8 @@ import { createArmConnection } from '../../src/azure/arm/client.ts';
 import { APPLY_RANK, type DesiredState, KIND_BY_TYPE, type ResourceType } from '../../src/azure/arm/desired.ts';
 import { DeployError } from '../../src/azure/arm/errors.ts';
 import { type DeployContext, planDeployment } from '../../src/azure/arm/plan.ts';
-import { type ArmServer, FAULTS, startArmServer } from '../support/arm-server/index.ts';
+import { type ArmServer, FAULTS } from '../support/arm-server/index.ts';
+import { useArmServer } from '../support/arm-server/lifecycle.ts';
 import { exampleConfig, FAKE_ORIGIN, fakeCredential, harness, type Harness, modelOf, stateOf, TARGET } from '../support/arm-server/harness.ts';
 import { mustLoad } from '../support/config.ts';
 
@@ -38,16 +39,7 @@ function kindOf(path: string) {
 
 describe('deploy: apply', () => {
   let server: ArmServer;
-  before(async () => {
-    server = await startArmServer({ publicOrigin: FAKE_ORIGIN });
-  });
-  after(() => server.close());
-  beforeEach(() => {
-    server.store.resources.clear();
-    server.faults.clear();
-    server.lro.clear();
-    server.resetLog();
-  });
+  useArmServer({ publicOrigin: FAKE_ORIGIN }, (s) => (server = s));
 
   it('creates everything in a valid order on the first run and sends zero writes on the second', async () => {
     server.lro.set('apis', { mode: 'async', polls: 2 });

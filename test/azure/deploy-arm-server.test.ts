@@ -3,8 +3,9 @@
  * deploy relies on, or the deploy tests prove nothing.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { type ArmServer, DEFAULT_SERVICE, FAULTS, startArmServer } from '../support/arm-server/index.ts';
+import { describe, it } from 'node:test';
+import { type ArmServer, DEFAULT_SERVICE, FAULTS } from '../support/arm-server/index.ts';
+import { useArmServer } from '../support/arm-server/lifecycle.ts';
 
 const SVC = `/subscriptions/${DEFAULT_SERVICE.subscription}/resourceGroups/${DEFAULT_SERVICE.resourceGroup}/providers/Microsoft.ApiManagement/service/${DEFAULT_SERVICE.service}`;
 
@@ -33,16 +34,7 @@ const API = { displayName: 'Tools', path: 'tools', protocols: ['https'], apiType
 
 describe('loopback ARM server', () => {
   let server: ArmServer;
-  before(async () => {
-    server = await startArmServer();
-  });
-  after(() => server.close());
-  beforeEach(() => {
-    server.store.resources.clear();
-    server.faults.clear();
-    server.lro.clear();
-    server.resetLog();
-  });
+  useArmServer(undefined, (s) => (server = s));
 
   it('requires api-version and a bearer token, and answers unknown services with ResourceNotFound', async () => {
     const noVersion = await call(server, 'GET', 'apis/x', { apiVersion: null });

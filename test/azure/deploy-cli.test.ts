@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { progress } from '../../src/azure/arm/progress.ts';
-import { type ArmServer, DEFAULT_SERVICE, startArmServer } from '../support/arm-server/index.ts';
+import { type ArmServer, DEFAULT_SERVICE } from '../support/arm-server/index.ts';
+import { useArmServer } from '../support/arm-server/lifecycle.ts';
 import { runCli } from '../support/cli.ts';
 
 const TOKEN = 'cli-token';
@@ -27,16 +28,7 @@ describe('mcp-apim deploy', () => {
     '-p', 'appInsightsId=/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg/providers/Microsoft.Insights/components/ai',
     ...extra,
   ];
-  before(async () => {
-    server = await startArmServer({ token: TOKEN });
-  });
-  after(() => server.close());
-  beforeEach(() => {
-    server.store.resources.clear();
-    server.faults.clear();
-    server.lro.clear();
-    server.resetLog();
-  });
+  useArmServer({ token: TOKEN }, (s) => (server = s));
 
   it('--what-if prints the plan, writes nothing and exits 0 with changes pending', async () => {
     const r = await runCli(args('--what-if'), { env });

@@ -4,14 +4,15 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { applyPlan } from '../../src/azure/arm/apply.ts';
 import { APPLY_RANK, desiredState } from '../../src/azure/arm/desired.ts';
 import { fromSdk, toSdk } from '../../src/azure/arm/kinds.ts';
 import { planDeployment } from '../../src/azure/arm/plan.ts';
 import { compileConfig } from '../../src/emit/compile.ts';
 import { APIM_MCP_API_VERSION } from '../../src/emit/infra/model.ts';
-import { type ArmServer, startArmServer } from '../support/arm-server/index.ts';
+import { type ArmServer } from '../support/arm-server/index.ts';
+import { useArmServer } from '../support/arm-server/lifecycle.ts';
 import { exampleConfig, FAKE_ORIGIN, harness, modelOf, PARAMETERS, stateOf, TARGET } from '../support/arm-server/harness.ts';
 import { mustLoad } from '../support/config.ts';
 
@@ -65,16 +66,7 @@ describe('deploy: desired state', () => {
 
 describe('deploy: plan through the SDK', () => {
   let server: ArmServer;
-  before(async () => {
-    server = await startArmServer({ publicOrigin: FAKE_ORIGIN });
-  });
-  after(() => server.close());
-  beforeEach(() => {
-    server.store.resources.clear();
-    server.faults.clear();
-    server.lro.clear();
-    server.resetLog();
-  });
+  useArmServer({ publicOrigin: FAKE_ORIGIN }, (s) => (server = s));
 
   it('plans every resource as a create on an empty instance, reading only', async () => {
     const h = harness(server);

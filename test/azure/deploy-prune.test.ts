@@ -5,12 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { applyPlan } from '../../src/azure/arm/apply.ts';
 import { planDeployment } from '../../src/azure/arm/plan.ts';
 import { savePlan } from '../../src/azure/arm/plan-file.ts';
 import { type InfraModel, MANAGED_MARK, type Resource } from '../../src/emit/infra/model.ts';
-import { type ArmServer, startArmServer } from '../support/arm-server/index.ts';
+import { type ArmServer } from '../support/arm-server/index.ts';
+import { useArmServer } from '../support/arm-server/lifecycle.ts';
 import { exampleConfig, FAKE_ORIGIN, harness, modelOf, stateOf, TARGET } from '../support/arm-server/harness.ts';
 import { mustLoad } from '../support/config.ts';
 
@@ -43,16 +44,7 @@ function withFragment(model: InfraModel): InfraModel {
 
 describe('deploy --prune', () => {
   let server: ArmServer;
-  before(async () => {
-    server = await startArmServer({ publicOrigin: FAKE_ORIGIN });
-  });
-  after(() => server.close());
-  beforeEach(() => {
-    server.store.resources.clear();
-    server.faults.clear();
-    server.lro.clear();
-    server.resetLog();
-  });
+  useArmServer({ publicOrigin: FAKE_ORIGIN }, (s) => (server = s));
 
   it('removes only our own resources, children before parents, and leaves everything else alone', async () => {
     const h = harness(server);
