@@ -141,7 +141,8 @@ export function numericBinary(op: string, l: Value, r: Value): Value | undefined
 
 const int = (v: Value): number => (typeof v === 'number' ? v : (v as NetChar).code);
 
-function compare<T extends number | bigint>(op: string, a: T, b: T): boolean | undefined {
+/** A comparison operator on two numbers of one kind; undefined when `op` is not one. */
+export function compare<T extends number | bigint>(op: string, a: T, b: T): boolean | undefined {
   switch (op) {
     case '==': return a === b;
     case '!=': return a !== b;

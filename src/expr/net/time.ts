@@ -6,7 +6,7 @@
 import type { OutRef, Value } from '../port.ts';
 import { NetDouble, NetEnum, NetException, NetLong, NetObject, type NetType, argumentOutOfRange, formatError } from './core.ts';
 import { makeEnum, OBJECT } from './primitives.ts';
-import { asBig, toDouble } from './numeric.ts';
+import { asBig, compare, toDouble } from './numeric.ts';
 import { register } from './registry.ts';
 import { type DateFields, formatTimeSpanCustom, parseExactFields, parseNamedMonth, parseTimeSpanTicks } from './time-text.ts';
 
@@ -497,21 +497,9 @@ const floorDiv = (a: bigint, b: bigint): bigint => (a >= 0n ? a / b : -((-a + b 
 /** `DateTime ± TimeSpan`, `DateTime - DateTime`, comparisons. */
 export function timeBinary(op: string, l: Value, r: Value): Value | undefined {
   if (l instanceof NetDateTime && r instanceof NetTimeSpan) return op === '+' ? withKind(l, l.ticks + r.ticks) : op === '-' ? withKind(l, l.ticks - r.ticks) : undefined;
-  if (l instanceof NetDateTime && r instanceof NetDateTime) return op === '-' ? new NetTimeSpan(l.ticks - r.ticks) : cmp(op, l.ticks, r.ticks);
-  if (l instanceof NetTimeSpan && r instanceof NetTimeSpan) return op === '+' ? new NetTimeSpan(l.ticks + r.ticks) : op === '-' ? new NetTimeSpan(l.ticks - r.ticks) : cmp(op, l.ticks, r.ticks);
-  if (l instanceof NetDateTimeOffset && r instanceof NetDateTimeOffset) return op === '-' ? new NetTimeSpan(l.utcTicks - r.utcTicks) : cmp(op, l.utcTicks, r.utcTicks);
+  if (l instanceof NetDateTime && r instanceof NetDateTime) return op === '-' ? new NetTimeSpan(l.ticks - r.ticks) : compare(op, l.ticks, r.ticks);
+  if (l instanceof NetTimeSpan && r instanceof NetTimeSpan) return op === '+' ? new NetTimeSpan(l.ticks + r.ticks) : op === '-' ? new NetTimeSpan(l.ticks - r.ticks) : compare(op, l.ticks, r.ticks);
+  if (l instanceof NetDateTimeOffset && r instanceof NetDateTimeOffset) return op === '-' ? new NetTimeSpan(l.utcTicks - r.utcTicks) : compare(op, l.utcTicks, r.utcTicks);
   if (l instanceof NetDateTimeOffset && r instanceof NetTimeSpan) return op === '+' ? new NetDateTimeOffset(l.utcTicks + r.ticks, l.offsetMinutes) : op === '-' ? new NetDateTimeOffset(l.utcTicks - r.ticks, l.offsetMinutes) : undefined;
-  return undefined;
-}
-
-function cmp(op: string, a: bigint, b: bigint): boolean | undefined {
-  switch (op) {
-    case '==': return a === b;
-    case '!=': return a !== b;
-    case '<': return a < b;
-    case '>': return a > b;
-    case '<=': return a <= b;
-    case '>=': return a >= b;
-  }
   return undefined;
 }
