@@ -228,6 +228,18 @@ function urlRecord(href: () => string): NetRecord {
 
 const has = (s: string | undefined): boolean => s !== undefined && s !== '';
 
+const once = <T>(make: () => T): (() => T) => {
+  let made = false;
+  let value: T;
+  return () => {
+    if (!made) {
+      value = make();
+      made = true;
+    }
+    return value;
+  };
+};
+
 /** Builds the `context` value for one evaluation. */
 export function contextValue(state: ContextState, info: ContextInfo): NetRecord {
   const requestBody = new MessageBody(() => (state.request.bodyConsumed ? '' : (state.request.body ?? '')), () => { state.request.bodyConsumed = true; });
@@ -235,35 +247,37 @@ export function contextValue(state: ContextState, info: ContextInfo): NetRecord 
   const responseBody = new MessageBody(() => (responseConsumed ? '' : state.response.body), () => { responseConsumed = true; });
   const record = (type: NetType, r: Readonly<Record<string, Value>> | undefined) => (r ? new NetRecord(type, Object.fromEntries(Object.entries(r).map(([k, v]) => [k, () => v]))) : null);
   const now = info.now;
+  // The views are made once per request: their members read the state when they are read, so a
+  // cached view never goes stale, and policies that say context.Request… twenty times allocate once.
   return new NetRecord(CONTEXT, {
-    Request: () => new NetRecord(REQUEST, {
+    Request: once(() => new NetRecord(REQUEST, {
       Method: () => state.request.method,
-      Url: () => urlRecord(() => state.request.url),
-      OriginalUrl: () => urlRecord(() => state.originalUrl),
-      Headers: () => new StringValuesDictionary(() => state.request.headers),
+      Url: once(() => urlRecord(() => state.request.url)),
+      OriginalUrl: once(() => urlRecord(() => state.originalUrl)),
+      Headers: once(() => new StringValuesDictionary(() => state.request.headers)),
       Body: () => (has(state.request.body) ? requestBody : null),
       IpAddress: () => state.request.ipAddress,
       MatchedParameters: () => new NetDictionary(VARIABLES),
       Certificate: () => null,
-    }),
-    Response: () => new NetRecord(RESPONSE, {
+    })),
+    Response: once(() => new NetRecord(RESPONSE, {
       StatusCode: () => state.response.status,
       StatusReason: () => state.response.reason,
-      Headers: () => new StringValuesDictionary(() => state.response.headers),
+      Headers: once(() => new StringValuesDictionary(() => state.response.headers)),
       Body: () => (has(state.response.body) ? responseBody : null),
-    }),
-    Variables: () => new VariablesDictionary(state.variables),
+    })),
+    Variables: once(() => new VariablesDictionary(state.variables)),
     RequestId: () => new NetGuid(state.requestId.toLowerCase()),
     Timestamp: () => NetDateTime.fromMs(state.startedAt, 1),
     Elapsed: () => new NetTimeSpan(BigInt(Math.max(0, now() - state.startedAt)) * TICKS_PER_MS),
     Tracing: () => false,
-    Api: () => {
+    Api: once(() => {
       const api = record(API, info.api ?? { Id: 'api', Name: 'api', Path: '', IsCurrentRevision: true, Revision: '1', Version: null })!;
       const serviceUrl = info.api?.ServiceUrl;
       return new NetRecord(API, { ...api.fields, ServiceUrl: () => (typeof serviceUrl === 'string' ? urlRecord(() => serviceUrl) : null) });
-    },
+    }),
     Operation: () => record(OPERATION, info.operation ?? { Id: 'operation', Name: 'operation', Method: state.request.method, UrlTemplate: '/' }),
-    Deployment: () => record(DEPLOYMENT, info.deployment ?? { GatewayId: 'managed', Region: 'local', ServiceName: 'mcp-apim-emulator', ServiceId: 'mcp-apim-emulator' }),
+    Deployment: once(() => record(DEPLOYMENT, info.deployment ?? { GatewayId: 'managed', Region: 'local', ServiceName: 'mcp-apim-emulator', ServiceId: 'mcp-apim-emulator' })),
     LastError: () => {
       const e = state.lastError;
       return e ? record(LAST_ERROR, { Source: e.source, Reason: e.reason, Message: e.message, Scope: e.scope, Section: e.section, Path: e.path, PolicyId: e.policyId }) : null;
