@@ -70,6 +70,7 @@ export function loadConfig(file: string, text: string, host: ConfigHost): LoadRe
       toolsList: raw.api.toolsList ?? 'gateway',
       type: raw.api.type ?? 'http',
       subscriptionRequired: raw.api.subscriptionRequired ?? false,
+      ...(raw.api.backendAuth ? { backendAuth: { type: raw.api.backendAuth.type, resource: raw.api.backendAuth.resource, ...(raw.api.backendAuth.clientId ? { clientId: raw.api.backendAuth.clientId } : {}) } } : {}),
     },
     apim: { sku: raw.apim?.sku ?? 'Premium', productName: raw.apim?.productName ?? `${raw.api.name}-product`, appInsights: raw.apim?.appInsights ?? true },
     identity: {
@@ -144,7 +145,7 @@ interface RawRule {
   methods?: string[];
 }
 interface RawConfig {
-  api: { name: string; displayName?: string; description?: string; path: string; backend: string; toolsList?: 'gateway' | 'passthrough'; type?: 'http' | 'mcp'; subscriptionRequired?: boolean };
+  api: { name: string; displayName?: string; description?: string; path: string; backend: string; toolsList?: 'gateway' | 'passthrough'; type?: 'http' | 'mcp'; subscriptionRequired?: boolean; backendAuth?: { type: 'managedIdentity'; resource: string; clientId?: string } };
   apim?: { sku?: Sku; productName?: string; appInsights?: boolean };
   identity: { tenantId: string; audience: string | string[]; validation?: Config['identity']['validation']; agentClaim?: Config['identity']['agentClaim']; clientApplicationIds?: string[]; authority?: string; tokenVersion?: Config['identity']['tokenVersion'] };
   catalog: { from?: string; tools?: unknown[]; allowNonStandardNames?: boolean };

@@ -88,6 +88,8 @@ export interface Config {
     readonly toolsList: 'gateway' | 'passthrough';
     readonly type: 'http' | 'mcp';
     readonly subscriptionRequired: boolean;
+    /** The gateway's own credential towards the MCP server (the caller's token never goes through). */
+    readonly backendAuth?: { readonly type: 'managedIdentity'; readonly resource: string; readonly clientId?: string };
   };
   readonly apim: { readonly sku: Sku; readonly productName: string; readonly appInsights: boolean };
   readonly identity: {

@@ -1,5 +1,5 @@
 import type { Plan } from '../../plan/types.ts';
-import { block, comment, el, expr, serialize, text, type XmlElement } from '../xml.ts';
+import { block, comment, el, expr, serialize, text, type XmlChild, type XmlElement } from '../xml.ts';
 import { classifierBody } from './classifier.ts';
 import { csString } from './csharp.ts';
 import { tokenValidation } from './token.ts';
@@ -11,6 +11,21 @@ export const ADMITTED_VAR = 'mcp-apim-admitted';
 export const RETRY_AFTER_VAR = 'mcp-apim-retry-after';
 
 /** Headers the gateway sets for the backend; a client's own copies are removed first. */
+/**
+ * With `api.backendAuth`, the caller's token stops at the gateway (the MCP spec forbids token
+ * passthrough): Authorization is removed, then the managed identity's token for the backend's
+ * audience takes its place.
+ */
+function backendCredential(plan: Plan): XmlChild[] {
+  const auth = plan.config.api.backendAuth;
+  if (!auth) return [];
+  return [
+    comment("The caller's token is not passed to the MCP server; the gateway's managed identity is."),
+    el('set-header', { name: 'Authorization', 'exists-action': 'delete' }),
+    el('authentication-managed-identity', { resource: auth.resource, ...(auth.clientId ? { 'client-id': auth.clientId } : {}) }),
+  ];
+}
+
 export const INTERNAL_HEADERS = ['x-mcp-apim-agent', 'x-mcp-apim-tool', 'x-mcp-apim-role'] as const;
 /**
  * Identity headers that backends are known to trust (App Service authentication, MCP gateways);
@@ -159,6 +174,7 @@ export function apiPolicy(plan: Plan): string {
     el('set-header', { name: 'x-mcp-apim-agent', 'exists-action': 'override' }, el('value', {}, text(expr(field('agent', 'string'))))),
     el('set-header', { name: 'x-mcp-apim-tool', 'exists-action': 'override' }, el('value', {}, text(expr(field('tool', 'string'))))),
     el('set-header', { name: 'x-mcp-apim-role', 'exists-action': 'override' }, el('value', {}, text(expr(field('role', 'string'))))),
+    ...backendCredential(plan),
   );
   const backend = el('backend', {}, comment('Streamed: SSE responses pass through as they arrive.'), el('forward-request', { timeout: '240', 'buffer-response': 'false' }));
   const outbound = el('outbound', {}, el('base'), redaction(plan));
