@@ -24,6 +24,8 @@ import './linq.ts';
 import './jwt.ts';
 import './system.ts';
 import './web.ts';
+import './regex.ts';
+import './hashes.ts';
 import './symmetric.ts';
 import { NetGuid } from './system.ts';
 import { NetTypeValue } from './type-value.ts';
