@@ -5,7 +5,9 @@
  */
 import type * as A from './ast.ts';
 import { budget, LOOP_BUDGET_MESSAGE } from './budget.ts';
-import { planCondition, planExpr, planNewArray } from './plan-expr.ts';
+import { planExpr } from './plan-expr.ts';
+import { planNewArray } from './plan-new.ts';
+import { planCondition } from './plan-operators.ts';
 import { type Assigned, copy, type Eval, type Frame, FunctionScope, intersect, type JumpTarget, type LocalFunctionInfo, type PlanContext } from './plan-scope.ts';
 import type { TypeHandle, Value } from './port.ts';
 

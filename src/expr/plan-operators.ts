@@ -1,0 +1,385 @@
+/**
+ * Planning of operators and places: unary and binary operators, assignment and increments to
+ * variables, members and indexers, casts, conditions with their definite-assignment states
+ * (C# §9.4.4), and `is` patterns. Dispatch is in plan-expr.ts.
+ */
+import type * as A from './ast.ts';
+import { type Assigned, copy, type Eval, type Frame, intersect, type PlanContext } from './plan-scope.ts';
+import type { Value } from './port.ts';
+import { planArguments, planExpr, staticTarget } from './plan-expr.ts';
+
+export function planUnary(p: PlanContext, e: A.Unary): Eval {
+  const lib = p.lib;
+  if (e.op === '++' || e.op === '--' || e.op === 'post++' || e.op === 'post--') return planIncrement(p, e);
+  // C# §6.4.5.3: -2147483648 is an int and -9223372036854775808 a long, although the digits alone do not fit
+  if (e.op === '-' && e.operand.kind === 'literal' && e.operand.start === e.start + 1) {
+    const lit = e.operand;
+    if (lit.type === 'uint' && lit.value === '2147483648' && !/[uU]/.test(lit.value)) return () => -2147483648;
+    if (lit.type === 'ulong' && lit.value === '9223372036854775808') {
+      const v = lib.literal('long', '-9223372036854775808');
+      return () => v;
+    }
+  }
+  const operand = planExpr(p, e.operand);
+  const op = e.op;
+  switch (op) {
+    case '!':
+      return (f) => {
+        const v = operand(f);
+        return typeof v === 'boolean' ? !v : lib.unary('!', v);
+      };
+    case '-':
+      return (f) => {
+        const v = operand(f);
+        return typeof v === 'number' ? -v | 0 : lib.unary('-', v);
+      };
+    default:
+      return (f) => lib.unary(op, operand(f));
+  }
+}
+
+/** A place that can be read and written: a local, an indexer or a property. */
+interface Place {
+  /** Evaluates the target and arguments once; returns get/set bound to them. */
+  bind(f: Frame): { get(): Value; set(v: Value): Value };
+}
+
+export function planPlace(p: PlanContext, e: A.Expr, needsRead: boolean): Place | undefined {
+  const lib = p.lib;
+  if (e.kind === 'name') {
+    const v = p.lookup(e.name);
+    if (!v) {
+      if (e.name === 'context') p.problem('MA5018', "'context' is read-only in policy expressions.", e);
+      else p.problem('MA5010', `The name '${e.name}' does not exist in the current context.`, e);
+      return undefined;
+    }
+    if (v.readonly) {
+      p.problem('MA5018', `Cannot assign to '${v.name}' because it is read-only (a foreach, using or const variable).`, e);
+      return undefined;
+    }
+    if (needsRead && !p.isAssigned(v)) p.problem('MA5013', `Use of unassigned local variable '${v.name}'.`, e);
+    const read = p.reader(v);
+    const write = p.writer(v);
+    p.markAssigned(v);
+    return { bind: (f) => ({ get: () => read(f), set: (x) => write(f, x) }) };
+  }
+  if (e.kind === 'index' && !e.conditional) {
+    const target = planExpr(p, e.target);
+    const args = planArguments(p, e.args);
+    return {
+      bind(f) {
+        const t = target(f);
+        const a = args.evals.map((x) => x(f));
+        return {
+          get: () => lib.getIndex(t, a),
+          set: (x) => {
+            lib.setIndex(t, a, x);
+            return x;
+          },
+        };
+      },
+    };
+  }
+  if (e.kind === 'member' && !e.conditional) {
+    const st = staticTarget(p, e.target);
+    if (st === 'error') return undefined;
+    if (st !== 'value') {
+      p.problem('MA5018', `Static member '${e.name}' cannot be assigned in policy expressions.`, e);
+      return undefined;
+    }
+    const target = planExpr(p, e.target);
+    const name = e.name;
+    return {
+      bind(f) {
+        const t = target(f);
+        return {
+          get: () => lib.getMember(t, name),
+          set: (x) => {
+            lib.setMember(t, name, x);
+            return x;
+          },
+        };
+      },
+    };
+  }
+  p.problem('MA5018', 'The left-hand side of an assignment must be a variable, property or indexer.', e);
+  return undefined;
+}
+
+export function planIncrement(p: PlanContext, e: A.Unary): Eval {
+  const place = planPlace(p, e.operand, true);
+  if (!place) return () => null;
+  const lib = p.lib;
+  const op = e.op === '++' || e.op === 'post++' ? '+' : '-';
+  const post = e.op.startsWith('post');
+  // `c++` on a char stays a char (C# §12.8.15: the result is converted back to the operand's type)
+  const charType = p.tryResolveType('char');
+  return (f) => {
+    const b = place.bind(f);
+    const old = b.get();
+    let next = typeof old === 'number' ? (op === '+' ? (old + 1) | 0 : (old - 1) | 0) : lib.binary(op, old, 1);
+    if (charType && old !== null && typeof old === 'object' && lib.typeName(old) === 'System.Char') next = lib.convert(next, charType, 'explicit');
+    b.set(next);
+    return post ? old : next;
+  };
+}
+
+export function planAssign(p: PlanContext, e: A.Assignment): Eval {
+  const lib = p.lib;
+  if (e.op === '=') {
+    if (e.target.kind === 'name') {
+      const v = p.lookup(e.target.name);
+      if (v && !v.readonly) {
+        const value = planExpr(p, e.value);
+        const write = p.writer(v);
+        p.markAssigned(v);
+        return (f) => write(f, value(f));
+      }
+    }
+    const place = planPlace(p, e.target, false);
+    const value = planExpr(p, e.value);
+    if (!place) return () => null;
+    return (f) => {
+      const b = place.bind(f);
+      return b.set(value(f));
+    };
+  }
+  const place = planPlace(p, e.target, true);
+  const value = planExpr(p, e.value);
+  if (!place) return () => null;
+  const op = e.op.slice(0, -1);
+  return (f) => {
+    const b = place.bind(f);
+    return b.set(lib.binary(op, b.get(), value(f)));
+  };
+}
+
+export function planCast(p: PlanContext, e: A.Cast): Eval {
+  const operand = planExpr(p, e.operand);
+  const t = p.resolveType(e.type);
+  if (!t) return () => null;
+  const lib = p.lib;
+  if (staticType(p, e.operand) === 'object' && lib.typeDisplayName(t) !== 'System.Object') {
+    // From `object` a cast is an unboxing or reference conversion: the run-time type must be the
+    // target type itself (C# §10.3.7), so `(long)context.Variables["n"]` with an int inside throws.
+    return (f) => {
+      const v = operand(f);
+      if (v === null || lib.isInstance(v, t)) return lib.convert(v, t, 'explicit');
+      throw lib.exception('System.InvalidCastException', `Unable to cast object of type '${lib.typeName(v)}' to type '${lib.typeDisplayName(t)}'.`);
+    };
+  }
+  if (lib.defaultValue(t) !== null && yieldsToken(e.operand)) {
+    // (int)token["missing"]: JToken's explicit operator rejects a null token with ArgumentNullException
+    const convert: Eval = (f) => {
+      const v = operand(f);
+      if (v === null) throw lib.exception('System.ArgumentNullException', 'Value cannot be null.\nParameter name: value');
+      return lib.convert(v, t, 'explicit');
+    };
+    return convert;
+  }
+  const simple = e.type.arrayRanks.length === 0 && !e.type.nullable && e.type.typeArgs.length === 0;
+  if (simple && (e.type.name === 'string' || e.type.name === 'String' || e.type.name === 'System.String')) {
+    return (f) => {
+      const v = operand(f);
+      return typeof v === 'string' || v === null ? v : lib.convert(v, t, 'explicit');
+    };
+  }
+  if (simple && (e.type.name === 'int' || e.type.name === 'Int32' || e.type.name === 'System.Int32')) {
+    return (f) => {
+      const v = operand(f);
+      return typeof v === 'number' ? v : lib.convert(v, t, 'explicit');
+    };
+  }
+  if (simple && (e.type.name === 'bool' || e.type.name === 'Boolean' || e.type.name === 'System.Boolean')) {
+    return (f) => {
+      const v = operand(f);
+      return typeof v === 'boolean' ? v : lib.convert(v, t, 'explicit');
+    };
+  }
+  return (f) => lib.convert(operand(f), t, 'explicit');
+}
+
+export function planBinary(p: PlanContext, e: A.Binary): Eval {
+  const lib = p.lib;
+  if (e.op === '&&' || e.op === '||') {
+    const c = planCondition(p, e);
+    p.assigned = intersect(c.whenTrue, c.whenFalse);
+    return c.eval;
+  }
+  if (e.op === '??') {
+    const left = planExpr(p, e.left);
+    const before = copy(p.assigned);
+    const right = planExpr(p, e.right);
+    p.assigned = before;
+    return (f) => {
+      const l = left(f);
+      return l !== null ? l : right(f);
+    };
+  }
+  const left = planExpr(p, e.left);
+  const right = planExpr(p, e.right);
+  const op = e.op;
+  if (op === '+' && (staticType(p, e.left) === 'string' || staticType(p, e.right) === 'string')) {
+    // string concatenation: null operands are empty strings, even when both are null
+    return (f) => {
+      const l = left(f);
+      const r = right(f);
+      return (typeof l === 'string' ? l : lib.toNetString(l)) + (typeof r === 'string' ? r : lib.toNetString(r));
+    };
+  }
+  switch (op) {
+    case '+':
+      return (f) => {
+        const l = left(f);
+        const r = right(f);
+        if (typeof l === 'number' && typeof r === 'number') return (l + r) | 0;
+        if (typeof l === 'string' && typeof r === 'string') return l + r;
+        return lib.binary('+', l, r);
+      };
+    case '-':
+      return (f) => {
+        const l = left(f);
+        const r = right(f);
+        return typeof l === 'number' && typeof r === 'number' ? (l - r) | 0 : lib.binary('-', l, r);
+      };
+    case '==':
+    case '!=': {
+      const negate = op === '!=';
+      if (e.right.kind === 'literal' && e.right.type === 'null') return (f) => (left(f) === null) !== negate;
+      return (f) => {
+        const l = left(f);
+        const r = right(f);
+        const tl = typeof l;
+        if (tl === typeof r && (tl === 'string' || tl === 'number' || tl === 'boolean')) return (l === r) !== negate;
+        return lib.binary(op, l, r);
+      };
+    }
+    case '<':
+    case '>':
+    case '<=':
+    case '>=': {
+      const cmp = op === '<' ? (a: number, b: number) => a < b : op === '>' ? (a: number, b: number) => a > b : op === '<=' ? (a: number, b: number) => a <= b : (a: number, b: number) => a >= b;
+      return (f) => {
+        const l = left(f);
+        const r = right(f);
+        return typeof l === 'number' && typeof r === 'number' ? cmp(l, r) : lib.binary(op, l, r);
+      };
+    }
+    default:
+      return (f) => lib.binary(op, left(f), right(f));
+  }
+}
+
+/** A boolean expression with the definite-assignment states after it is true and false (C# §9.4.4). */
+export interface Condition {
+  readonly eval: Eval;
+  readonly whenTrue: Assigned;
+  readonly whenFalse: Assigned;
+}
+
+/** Plans an expression used as a condition (`if`, `while`, `&&`, `?:`), tracking assignment states per outcome. */
+export function planCondition(p: PlanContext, e: A.Expr): Condition {
+  if (e.kind === 'binary' && (e.op === '&&' || e.op === '||')) {
+    const l = planCondition(p, e.left);
+    const and = e.op === '&&';
+    p.assigned = copy(and ? l.whenTrue : l.whenFalse);
+    const r = planCondition(p, e.right);
+    const left = l.eval;
+    const right = r.eval;
+    if (and) return { eval: (f) => left(f) === true && right(f) === true, whenTrue: r.whenTrue, whenFalse: intersect(l.whenFalse, r.whenFalse) };
+    return { eval: (f) => left(f) === true || right(f) === true, whenTrue: intersect(l.whenTrue, r.whenTrue), whenFalse: r.whenFalse };
+  }
+  if (e.kind === 'unary' && e.op === '!') {
+    const c = planCondition(p, e.operand);
+    const inner = c.eval;
+    const lib = p.lib;
+    return {
+      eval: (f) => {
+        const v = inner(f);
+        return typeof v === 'boolean' ? !v : lib.unary('!', v);
+      },
+      whenTrue: c.whenFalse,
+      whenFalse: c.whenTrue,
+    };
+  }
+  if (e.kind === 'literal' && e.type === 'bool') {
+    const v = e.value as boolean;
+    // a constant condition makes one branch unreachable (C# §9.4.4.x)
+    return { eval: () => v, whenTrue: v ? copy(p.assigned) : undefined, whenFalse: v ? undefined : copy(p.assigned) };
+  }
+  if (e.kind === 'is') return planIs(p, e);
+  const ev = planExpr(p, e);
+  return { eval: ev, whenTrue: copy(p.assigned), whenFalse: copy(p.assigned) };
+}
+
+export function planIs(p: PlanContext, e: A.Is): Condition {
+  const lib = p.lib;
+  const operand = planExpr(p, e.operand);
+  if (e.constant) {
+    const c = planExpr(p, e.constant);
+    const isNull = e.constant.kind === 'literal' && e.constant.type === 'null';
+    const ev: Eval = isNull
+      ? (f) => operand(f) === null
+      : (f) => {
+          const v = operand(f);
+          const k = c(f);
+          if (v === null) return k === null;
+          return lib.typeName(v) === lib.typeName(k) && lib.binary('==', v, k) === true;
+        };
+    return { eval: ev, whenTrue: copy(p.assigned), whenFalse: copy(p.assigned) };
+  }
+  const t = e.type ? p.resolveType(e.type) : undefined;
+  if (!t) return { eval: () => false, whenTrue: copy(p.assigned), whenFalse: copy(p.assigned) };
+  if (!e.designation) return { eval: (f) => lib.isInstance(operand(f), t), whenTrue: copy(p.assigned), whenFalse: copy(p.assigned) };
+  const v = p.declare(e.designation.name, e.designation, undefined);
+  const write = p.writer(v);
+  const whenFalse = copy(p.assigned);
+  p.markAssigned(v);
+  return {
+    eval: (f) => {
+      const x = operand(f);
+      if (!lib.isInstance(x, t)) return false;
+      write(f, lib.convert(x, t, 'explicit'));
+      return true;
+    },
+    whenTrue: copy(p.assigned),
+    whenFalse,
+  };
+}
+
+
+/**
+ * The little static typing the evaluator needs (it is otherwise dynamically typed): whether an
+ * expression's C# type is `object` (casts from it unbox) or `string` (`+` concatenates).
+ */
+function staticType(p: PlanContext, e: A.Expr): 'object' | 'string' | undefined {
+  switch (e.kind) {
+    case 'literal':
+      return e.type === 'string' ? 'string' : undefined;
+    case 'interpolated':
+      return 'string';
+    case 'name': {
+      const v = p.lookup(e.name);
+      const t = v?.type ? p.lib.typeDisplayName(v.type) : undefined;
+      return t === 'System.Object' ? 'object' : t === 'System.String' ? 'string' : undefined;
+    }
+    case 'cast': {
+      if (e.type.arrayRanks.length > 0 || e.type.nullable || e.type.typeArgs.length > 0) return undefined;
+      const n = e.type.name;
+      return n === 'object' || n === 'Object' || n === 'System.Object' ? 'object' : n === 'string' || n === 'String' || n === 'System.String' ? 'string' : undefined;
+    }
+    case 'index':
+      // context.Variables[name] is IReadOnlyDictionary<string, object>'s indexer
+      return e.target.kind === 'member' && e.target.name === 'Variables' && e.target.target.kind === 'name' && e.target.target.name === 'context' && !p.lookup('context') ? 'object' : undefined;
+    case 'binary':
+      return e.op === '+' && (staticType(p, e.left) === 'string' || staticType(p, e.right) === 'string') ? 'string' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Expressions whose C# type is (almost always) JToken: a string-keyed indexer, SelectToken(…). */
+function yieldsToken(e: A.Expr): boolean {
+  if (e.kind === 'index') return e.args.length === 1 && e.args[0]!.value.kind === 'literal' && e.args[0]!.value.type === 'string' && !(e.target.kind === 'member' && e.target.name === 'Variables');
+  return e.kind === 'invoke' && e.target.kind === 'member' && e.target.name === 'SelectToken';
+}
