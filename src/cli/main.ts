@@ -15,7 +15,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  registerCommands(program, io, setExit);
+  await registerCommands(program, io, setExit, argv);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {

@@ -1,24 +1,36 @@
 import type { Command } from 'commander';
-import { register as registerCatalog } from './catalog.ts';
-import { register as registerCompile } from './compile.ts';
-import { register as registerDeploy } from './deploy.ts';
-import { register as registerExpr } from './expr.ts';
-import { register as registerInit } from './init.ts';
 import type { CliIo } from './io.ts';
-import { register as registerMatrix } from './matrix.ts';
-import { register as registerPolicy } from './policy.ts';
-import { register as registerRoles } from './roles.ts';
-import { register as registerServe } from './serve.ts';
-import { register as registerTest } from './test.ts';
-import { register as registerToken } from './token.ts';
-import { register as registerValidate } from './validate.ts';
 
 /** Signature of every command module's `register` function. */
 export type Register = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
 
-/** One module per command (or command group), in the order `--help` lists them. */
-const commands: Register[] = [registerInit, registerValidate, registerCompile, registerMatrix, registerTest, registerServe, registerPolicy, registerExpr, registerToken, registerCatalog, registerDeploy, registerRoles];
+/**
+ * One module per command (or command group), in the order `--help` lists them. Modules are
+ * imported only when needed: `mcp-apim compile` need not load the Azure SDK, the MCP SDK or the
+ * emulator, which more than halves its start-up time.
+ */
+const commands: readonly { readonly names: readonly string[]; readonly load: () => Promise<{ register: Register }> }[] = [
+  { names: ['init'], load: () => import('./init.ts') },
+  { names: ['validate'], load: () => import('./validate.ts') },
+  { names: ['compile'], load: () => import('./compile.ts') },
+  { names: ['matrix', 'diff'], load: () => import('./matrix.ts') },
+  { names: ['test'], load: () => import('./test.ts') },
+  { names: ['serve'], load: () => import('./serve.ts') },
+  { names: ['policy'], load: () => import('./policy.ts') },
+  { names: ['expr'], load: () => import('./expr.ts') },
+  { names: ['token'], load: () => import('./token.ts') },
+  { names: ['catalog'], load: () => import('./catalog.ts') },
+  { names: ['deploy'], load: () => import('./deploy.ts') },
+  { names: ['roles'], load: () => import('./roles.ts') },
+];
 
-export function registerCommands(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  for (const register of commands) register(program, io, setExit);
+/**
+ * Registers the command named in `argv` (or every command when none is named, for `--help` and
+ * commander's did-you-mean on a misspelt one). `--version` alone needs none.
+ */
+export async function registerCommands(program: Command, io: CliIo, setExit: (code: number) => void, argv: readonly string[] = []): Promise<void> {
+  const first = argv.find((a) => !a.startsWith('-'));
+  if (first === undefined && argv.some((a) => a === '-V' || a === '--version')) return;
+  const named = first !== undefined && first !== 'help' && commands.some((c) => c.names.includes(first)) ? first : undefined;
+  for (const c of commands) if (named === undefined || c.names.includes(named)) (await c.load()).register(program, io, setExit);
 }
