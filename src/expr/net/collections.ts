@@ -3,15 +3,11 @@
  * sequences (what LINQ returns). Keys compare by .NET equality (strings ordinal unless a
  * comparer says otherwise).
  */
-import type { OutRef, Value } from '../port.ts';
-import { NetChar, NetException, NetObject, type NetType, argumentNull, argumentOutOfRange, nullReference } from './core.ts';
+import type { Value } from '../port.ts';
+import { NetChar, NetException, NetObject, type NetType, argumentNull, argumentOutOfRange, nullReference, setOut, TypedObject } from './core.ts';
 import { OBJECT } from './primitives.ts';
 import { arrayOf, defineArrayType, findOnChain, instantiate, register, typeName } from './registry.ts';
 import { netEquals, toNetString } from './text.ts';
-
-const out = (r: Value, v: Value): void => {
-  (r as unknown as OutRef).value = v;
-};
 
 /** How a collection compares its keys: the default equality or a StringComparer. */
 export interface KeyComparer {
@@ -37,16 +33,11 @@ const listIndex = () => argumentOutOfRange('index', 'Index was out of range. Mus
 
 // ---- arrays
 
-export class NetArray extends NetObject {
-  readonly type: NetType;
+export class NetArray extends TypedObject {
   readonly items: Value[];
   constructor(element: NetType, items: Value[]) {
-    super();
-    this.type = arrayOf(element);
+    super(arrayOf(element));
     this.items = items;
-  }
-  get netType(): NetType {
-    return this.type;
   }
 }
 
@@ -93,18 +84,13 @@ defineArrayType(ARRAY);
 
 // ---- List<T>
 
-export class NetList extends NetObject {
-  readonly type: NetType;
+export class NetList extends TypedObject {
   readonly items: Value[];
   /** Bumped by every change, so an enumeration notices the list changed under it (as .NET's does). */
   version = 0;
   constructor(type: NetType, items: Value[] = []) {
-    super();
-    this.type = type;
+    super(type);
     this.items = items;
-  }
-  get netType(): NetType {
-    return this.type;
   }
   /** Records a change; returns null (the value of a void method). */
   changed(): null {
@@ -246,17 +232,12 @@ export const KEY_VALUE_PAIR: NetType = register({
   methods: { ToString: (t: NetKeyValuePair) => `[${toNetString(t.key)}, ${toNetString(t.value)}]` },
 });
 
-export class NetDictionary extends NetObject {
-  readonly type: NetType;
+export class NetDictionary extends TypedObject {
   readonly comparer: KeyComparer;
   readonly entries = new Map<unknown, [Value, Value]>();
   constructor(type: NetType, comparer: KeyComparer = DEFAULT_COMPARER) {
-    super();
-    this.type = type;
+    super(type);
     this.comparer = comparer;
-  }
-  get netType(): NetType {
-    return this.type;
   }
   get(key: Value): Value | undefined {
     return this.entries.get(this.comparer.key(key))?.[1];
@@ -305,7 +286,7 @@ export const DICTIONARY: NetType = register({
     },
     TryGetValue: (t: NetDictionary, [k, o]) => {
       const v = t.get(k!);
-      out(o!, v === undefined ? (t.type.typeArgs?.[1]?.defaultValue?.() ?? null) : v);
+      setOut(o, v === undefined ? (t.type.typeArgs?.[1]?.defaultValue?.() ?? null) : v);
       return v !== undefined;
     },
   },
@@ -323,17 +304,12 @@ export const DICTIONARY: NetType = register({
 
 // ---- HashSet<T>
 
-export class NetHashSet extends NetObject {
-  readonly type: NetType;
+export class NetHashSet extends TypedObject {
   readonly comparer: KeyComparer;
   readonly items = new Map<unknown, Value>();
   constructor(type: NetType, comparer: KeyComparer = DEFAULT_COMPARER) {
-    super();
-    this.type = type;
+    super(type);
     this.comparer = comparer;
-  }
-  get netType(): NetType {
-    return this.type;
   }
   add(v: Value): boolean {
     const k = v === null ? null : this.comparer.key(v);

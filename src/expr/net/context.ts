@@ -4,7 +4,7 @@
  * structurally, so expressions read and consume the same body the pipeline forwards.
  */
 import type { Value } from '../port.ts';
-import { NetException, NetObject, type NetType, arg, argumentNull } from './core.ts';
+import { NetException, NetObject, type NetType, arg, argumentNull, setOut, TypedObject } from './core.ts';
 import { NetArray, NetDictionary, NetKeyValuePair, sequence } from './collections.ts';
 import { parseJson } from './json-text.ts';
 import { JArray, JObject } from './jtoken.ts';
@@ -38,18 +38,13 @@ export interface ContextInfo {
 }
 
 /** A read-only object with named properties (context.Api, context.LastError, …). */
-export class NetRecord extends NetObject {
-  readonly type: NetType;
+export class NetRecord extends TypedObject {
   readonly fields: Readonly<Record<string, () => Value>>;
   readonly methods: Readonly<Record<string, (args: Value[]) => Value>>;
   constructor(type: NetType, fields: Readonly<Record<string, () => Value>>, methods: Readonly<Record<string, (args: Value[]) => Value>> = {}) {
-    super();
-    this.type = type;
+    super(type);
     this.fields = fields;
     this.methods = methods;
-  }
-  get netType(): NetType {
-    return this.type;
   }
 }
 
@@ -88,7 +83,7 @@ const STRING_VALUES: NetType = register({
     ContainsKey: (t: StringValuesDictionary, [k]) => t.get(k!) !== undefined,
     TryGetValue: (t: StringValuesDictionary, [k, o]) => {
       const v = t.get(k!);
-      (o as unknown as { value: Value }).value = v ? new NetArray(STRING, [...v]) : null;
+      setOut(o, v ? new NetArray(STRING, [...v]) : null);
       return v !== undefined;
     },
   },
@@ -123,7 +118,7 @@ const VARIABLES: NetType = register({
     ContainsKey: (t: VariablesDictionary, [k]) => t.map.has(k as string),
     TryGetValue: (t: VariablesDictionary, [k, o]) => {
       const has = t.map.has(k as string);
-      (o as unknown as { value: Value }).value = has ? (t.map.get(k as string) as Value) : null;
+      setOut(o, has ? (t.map.get(k as string) as Value) : null);
       return has;
     },
   },

@@ -6,7 +6,7 @@
  * (System.String) and integral `number` (System.Int32) are unboxed; every other .NET value is an
  * object whose class names its NetType through `netType`.
  */
-import type { Delegate, Value } from '../port.ts';
+import { type Delegate, type Value, isOutRef } from '../port.ts';
 
 /** A .NET exception raised by the library (or by a `throw` statement in an expression). */
 export class NetException extends Error {
@@ -66,6 +66,18 @@ export interface NetType {
 /** The class of every boxed library value. */
 export abstract class NetObject {
   abstract get netType(): NetType;
+}
+
+/** A value whose NetType is given when it is made (collections, enums, records). */
+export abstract class TypedObject extends NetObject {
+  readonly type: NetType;
+  constructor(type: NetType) {
+    super();
+    this.type = type;
+  }
+  get netType(): NetType {
+    return this.type;
+  }
 }
 
 /** System.Char: interned per code unit, so `==` on chars is identity. */
@@ -145,18 +157,13 @@ export class NetBigInteger extends NetObject {
 }
 
 /** An enum member (`StringComparison.OrdinalIgnoreCase`). */
-export class NetEnum extends NetObject {
-  readonly type: NetType;
+export class NetEnum extends TypedObject {
   readonly member: string;
   readonly value: number;
   constructor(type: NetType, member: string, value: number) {
-    super();
-    this.type = type;
+    super(type);
     this.member = member;
     this.value = value;
-  }
-  get netType(): NetType {
-    return this.type;
   }
 }
 
@@ -199,6 +206,12 @@ export const OBJECT_TYPE = new TypeSlot();
 export const BIG_INTEGER_TYPE = new TypeSlot();
 
 export const isDelegate = (v: Value): v is Delegate => typeof v === 'object' && v !== null && typeof (v as Delegate).invoke === 'function' && typeof (v as Delegate).arity === 'number';
+
+/** Writes an `out` argument: the evaluator hands the library an OutRef and copies its value back. */
+export function setOut(ref: Value | undefined, value: Value): void {
+  if (!isOutRef(ref)) throw new NetException('Microsoft.CSharp.RuntimeBinder.RuntimeBinderException', 'An out argument is required here.');
+  ref.value = value;
+}
 
 /** Reads an argument passed either positionally or by name (`preserveContent: true`). */
 export function arg(args: readonly Value[], argNames: readonly (string | undefined)[] | undefined, index: number, name: string): Value | undefined {

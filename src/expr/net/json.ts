@@ -2,8 +2,8 @@
  * Members and statics of the Newtonsoft.Json.Linq types, JsonConvert, Formatting, JTokenType,
  * the `Value<T>`/`Values<T>` extensions and SelectToken's JSONPath subset.
  */
-import type { OutRef, Value } from '../port.ts';
-import { NetEnum, NetException, type NetType } from './core.ts';
+import type { Value } from '../port.ts';
+import { NetEnum, NetException, type NetType, setOut } from './core.ts';
 import { NetArray, NetDictionary, NetKeyValuePair, NetList, enumerateValue, isEnumerable, listOf } from './collections.ts';
 import { escapeJsonString, parseJson, writeJson } from './json-text.ts';
 import { JARRAY_TYPE, JArray, JOBJECT_TYPE, JObject, JPROPERTY_TYPE, JProperty, JTOKEN_TYPE, JToken, JVALUE_TYPE, JValue, fromToken, toToken } from './jtoken.ts';
@@ -58,10 +58,6 @@ export function tokenAs(t: JToken | null, type: NetType | undefined): Value {
   }
   return fromToken(t, type.nullableOf ?? type, type.nullableOf !== undefined);
 }
-
-const out = (r: Value, v: Value): void => {
-  (r as unknown as OutRef).value = v;
-};
 
 const typeArg = (typeArgs: readonly NetType[]): NetType | undefined => typeArgs[0];
 
@@ -184,7 +180,7 @@ register({
     ContainsKey: (t: JObject, [n]) => t.props.has(n as string),
     TryGetValue: (t: JObject, [n, o]) => {
       const v = t.props.get(n as string);
-      out(o!, v ? v.valueToken : null);
+      setOut(o, v ? v.valueToken : null);
       return v !== undefined;
     },
     GetValue: (t: JObject, [n, c]) => {

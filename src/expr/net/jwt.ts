@@ -3,8 +3,8 @@
  * (`AsJwt()`, `TryParseJwt(out jwt)`, `AsBasic()`, `TryParseBasic(out creds)`). Parsing never
  * validates signatures, exactly as in APIM.
  */
-import type { OutRef, Value } from '../port.ts';
-import { NetObject, type NetType } from './core.ts';
+import type { Value } from '../port.ts';
+import { NetObject, type NetType, setOut } from './core.ts';
 import { DICTIONARY, NetArray, NetDictionary } from './collections.ts';
 import { OBJECT } from './primitives.ts';
 import { arrayOf, extend, instantiate, register } from './registry.ts';
@@ -96,19 +96,16 @@ function decodeBasic(text: string): NetBasicCredentials | undefined {
   return colon < 0 ? undefined : new NetBasicCredentials(decoded.slice(0, colon), decoded.slice(colon + 1));
 }
 
-const out = (r: Value, v: Value): void => {
-  (r as unknown as OutRef).value = v;
-};
 const isString = (v: Value): boolean => typeof v === 'string';
 extend('AsJwt', isString, (t: string) => decodeJwt(t) ?? null);
 extend('TryParseJwt', isString, (t: string, [o]) => {
   const j = decodeJwt(t);
-  out(o!, j ?? null);
+  setOut(o, j ?? null);
   return j !== undefined;
 });
 extend('AsBasic', isString, (t: string) => decodeBasic(t) ?? null);
 extend('TryParseBasic', isString, (t: string, [o]) => {
   const b = decodeBasic(t);
-  out(o!, b ?? null);
+  setOut(o, b ?? null);
   return b !== undefined;
 });

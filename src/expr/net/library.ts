@@ -6,7 +6,7 @@
  */
 import { MAX_ELEMENTS } from '../budget.ts';
 import type { ExprLibrary, NetFailure, TypeHandle, TypeQuery, Value } from '../port.ts';
-import { NetChar, NetDecimal, NetDouble, NetEnum, NetException, NetLong, NetObject, type NetType, invalidCast, isDelegate, nullReference } from './core.ts';
+import { NetChar, NetDecimal, NetDouble, NetEnum, NetException, NetLong, NetObject, type NetType, invalidCast, isDelegate, nullReference, TypedObject } from './core.ts';
 import { NetArray, NetDictionary, NetHashSet, NetList, enumerateValue } from './collections.ts';
 import { NetRecord } from './context.ts';
 import { JToken, JValue, fromToken } from './jtoken.ts';
@@ -34,18 +34,13 @@ setObjectType(OBJECT);
 
 // ---- exceptions as values (`catch (Exception ex)`, `throw new ArgumentException(...)`)
 
-export class NetExceptionValue extends NetObject {
-  readonly type: NetType;
+export class NetExceptionValue extends TypedObject {
   readonly message: string;
   readonly inner: Value;
   constructor(type: NetType, message: string, inner: Value = null) {
-    super();
-    this.type = type;
+    super(type);
     this.message = message;
     this.inner = inner;
-  }
-  get netType(): NetType {
-    return this.type;
   }
 }
 

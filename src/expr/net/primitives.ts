@@ -2,20 +2,13 @@
  * System.Object, Boolean, Char, Int32, Int64, Double, Single, Decimal, Nullable<T>, enums:
  * members, parsing, conversions. Strings live in string.ts.
  */
-import type { OutRef, Value } from '../port.ts';
-import {
-  CHAR_TYPE, DECIMAL_TYPE, DOUBLE_TYPE, LONG_TYPE, NetChar, NetDecimal, NetDouble, NetEnum, NetException, NetLong, type NetType, OBJECT_TYPE, SINGLE_TYPE,
-  argumentNull, binderError, formatError, overflow,
-} from './core.ts';
+import type { Value } from '../port.ts';
+import { CHAR_TYPE, DECIMAL_TYPE, DOUBLE_TYPE, LONG_TYPE, NetChar, NetDecimal, NetDouble, NetEnum, NetException, NetLong, type NetType, OBJECT_TYPE, SINGLE_TYPE, argumentNull, binderError, formatError, overflow, setOut } from './core.ts';
 import { formatNumeric } from './format.ts';
 import { asBig, decimalToString, fromKind, numKind, parseDecimalNumber, parseFloat64, parseInteger, parseIntOrThrow, toDecimal, toDouble } from './numeric.ts';
 import { defineNullable, register, typeOfValue } from './registry.ts';
 import { netEquals, toNetString } from './text.ts';
 import { typeValue } from './type-value.ts';
-
-const out = (r: Value, v: Value): void => {
-  (r as unknown as OutRef).value = v;
-};
 
 export const OBJECT: NetType = register(
   {
@@ -61,7 +54,7 @@ export const BOOLEAN: NetType = register(
       },
       TryParse: ([s, o]) => {
         const r = parseBool(s as string | null);
-        out(o!, r ?? false);
+        setOut(o, r ?? false);
         return r !== undefined;
       },
     },
@@ -138,7 +131,7 @@ const tryParse = (parse: (s: string | null) => Value | undefined, fallback: Valu
   } catch {
     r = undefined;
   }
-  out(o!, r ?? fallback);
+  setOut(o, r ?? fallback);
   return r !== undefined;
 };
 

@@ -2,8 +2,8 @@
  * System.Math, Convert, Guid, BitConverter, Byte: the static helpers policies call most.
  * Math keeps .NET's overload result types (Max of ints is an int, Floor of a double a double).
  */
-import type { OutRef, Value } from '../port.ts';
-import { BIG_INTEGER_TYPE, NetBigInteger, NetChar, NetDecimal, NetDouble, NetEnum, NetException, NetLong, NetObject, type NetType, argumentNull, formatError, overflow } from './core.ts';
+import type { Value } from '../port.ts';
+import { BIG_INTEGER_TYPE, NetBigInteger, NetChar, NetDecimal, NetDouble, NetEnum, NetException, NetLong, NetObject, type NetType, argumentNull, formatError, overflow, setOut } from './core.ts';
 import { NetArray } from './collections.ts';
 import { setChangeType } from './jtoken.ts';
 import { asBig, decimalToString, numKind, numericBinary, parseDecimalNumber, parseFloat64, parseInteger, toDecimal, toDouble } from './numeric.ts';
@@ -11,10 +11,6 @@ import { BOOLEAN, DECIMAL, DOUBLE, INT32, INT64, OBJECT, makeEnum, roundDecimal 
 import { register } from './registry.ts';
 import { toNetString } from './text.ts';
 import { DATE_TIME, NetDateTime, NetDateTimeOffset } from './time.ts';
-
-const out = (r: Value, v: Value): void => {
-  (r as unknown as OutRef).value = v;
-};
 
 // ---- Byte (array elements are stored as unboxed numbers; see docs/emulator-support.md)
 
@@ -350,7 +346,7 @@ export const GUID: NetType = register({
     },
     TryParse: ([s, o]) => {
       const g = typeof s === 'string' ? parseGuid(s) : undefined;
-      out(o!, g ?? new NetGuid('00000000-0000-0000-0000-000000000000'));
+      setOut(o, g ?? new NetGuid('00000000-0000-0000-0000-000000000000'));
       return g !== undefined;
     },
   },

@@ -3,8 +3,8 @@
  * "Now" comes from an injected clock, so the emulator's virtual clock drives expressions too;
  * the gateway's local time zone is UTC (as on APIM's managed gateway).
  */
-import type { OutRef, Value } from '../port.ts';
-import { NetDouble, NetEnum, NetException, NetLong, NetObject, type NetType, argumentOutOfRange, formatError } from './core.ts';
+import type { Value } from '../port.ts';
+import { NetDouble, NetEnum, NetException, NetLong, NetObject, type NetType, argumentOutOfRange, formatError, setOut } from './core.ts';
 import { makeEnum, OBJECT } from './primitives.ts';
 import { asBig, compare, toDouble } from './numeric.ts';
 import { register } from './registry.ts';
@@ -265,9 +265,6 @@ function parseExact(s: Value | undefined, format: Value | undefined): NetDateTim
   throw formatError(`String '${s as string}' was not recognized as a valid DateTime.`);
 }
 
-const out = (r: Value, v: Value): void => {
-  (r as unknown as OutRef).value = v;
-};
 const dtArg = (v: Value | undefined): NetDateTime => v as NetDateTime;
 const withKind = (dt: NetDateTime, ticks: bigint): NetDateTime => new NetDateTime(ticks, dt.kind);
 const addUnit = (unitTicks: number) => (t: NetDateTime, [v]: Value[]) => withKind(t, t.ticks + BigInt(Math.round(toDouble(v!) * (unitTicks / 10_000))) * TICKS_PER_MS);
@@ -350,7 +347,7 @@ export const DATE_TIME: NetType = register({
     },
     TryParse: ([s, o]) => {
       const r = typeof s === 'string' ? parseDateTime(s) : undefined;
-      out(o!, r ?? new NetDateTime(0n, 0));
+      setOut(o, r ?? new NetDateTime(0n, 0));
       return r !== undefined;
     },
     ParseExact: ([s, f]) => parseExact(s, f),
@@ -361,7 +358,7 @@ export const DATE_TIME: NetType = register({
       } catch (e) {
         if (!(e instanceof NetException)) throw e;
       }
-      out(o!, r ?? new NetDateTime(0n, 0));
+      setOut(o, r ?? new NetDateTime(0n, 0));
       return r !== undefined;
     },
     SpecifyKind: ([d, k]) => new NetDateTime(dtArg(d).ticks, (k as NetEnum).value as Kind),
@@ -424,7 +421,7 @@ export const TIME_SPAN: NetType = register({
       } catch (e) {
         if (!(e instanceof NetException)) throw e;
       }
-      out(o!, r ?? new NetTimeSpan(0n));
+      setOut(o, r ?? new NetTimeSpan(0n));
       return r !== undefined;
     },
     Compare: ([a, b]) => (a as NetTimeSpan).compareTo(b!),

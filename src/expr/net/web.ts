@@ -3,7 +3,7 @@
  * classes in hashes.ts.
  */
 import type { Value } from '../port.ts';
-import { NetEnum, NetException, NetObject, type NetType, argumentNull } from './core.ts';
+import { NetEnum, NetException, NetObject, type NetType, argumentNull, setOut } from './core.ts';
 import { NetArray } from './collections.ts';
 import { HTML_ENTITIES } from './html-entities.ts';
 import { OBJECT, makeEnum } from './primitives.ts';
@@ -203,10 +203,10 @@ export const URI: NetType = register({
     },
     TryCreate: ([s, k, o]) => {
       try {
-        (o as unknown as { value: Value }).value = makeUri(s!, k);
+        setOut(o, makeUri(s!, k));
         return true;
       } catch {
-        (o as unknown as { value: Value }).value = null;
+        setOut(o, null);
         return false;
       }
     },
