@@ -7,7 +7,8 @@
 import { MAX_ELEMENTS } from '../budget.ts';
 import type { ExprLibrary, NetFailure, TypeHandle, TypeQuery, Value } from '../port.ts';
 import { NetChar, NetDecimal, NetDouble, NetEnum, NetException, NetLong, NetObject, type NetType, invalidCast, isDelegate, nullReference, TypedObject } from './core.ts';
-import { NetArray, NetDictionary, NetHashSet, NetList, enumerateValue } from './collections.ts';
+import { NetArray, NetDictionary, NetList, enumerateValue } from './collections.ts';
+import { NetHashSet } from './sets.ts';
 import { NetRecord } from './context.ts';
 import { JToken, JValue, fromToken } from './jtoken.ts';
 import { numericBinary, numKind, parseDecimal, toDouble } from './numeric.ts';
@@ -17,7 +18,8 @@ import {
 } from './registry.ts';
 import { STRING, formatHole } from './string.ts';
 import { netEquals, setObjectType, toNetString } from './text.ts';
-import { NetDateTime, NetTimeSpan, timeBinary } from './time.ts';
+import { NetDateTime, NetTimeSpan } from './time.ts';
+import { timeBinary } from './time-offset.ts';
 import { isoDate, writeJson } from './json-text.ts';
 import './json.ts';
 import './linq.ts';

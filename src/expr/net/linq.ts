@@ -7,9 +7,10 @@ import type { Value } from '../port.ts';
 import { MAX_ELEMENTS } from '../budget.ts';
 import { NetException, type NetType, binderError, isDelegate } from './core.ts';
 import {
-  DEFAULT_COMPARER, DICTIONARY, HASH_SET, NetArray, NetComparer, NetDictionary, NetHashSet, NetList, NetSequence, call, compareValues, enumerateValue, isEnumerable, listOf,
+  DEFAULT_COMPARER, DICTIONARY, NetArray, NetComparer, NetDictionary, NetList, NetSequence, call, compareValues, enumerateValue, isEnumerable, listOf,
   pairTypeOf,
 } from './collections.ts';
+import { HASH_SET, NetHashSet } from './sets.ts';
 import { numKind, numericBinary, toDouble } from './numeric.ts';
 import { NetDecimal, NetDouble, NetLong, argumentOutOfRange } from './core.ts';
 import { JTOKEN_TYPE, JArray, JToken } from './jtoken.ts';

@@ -10,7 +10,8 @@ import { asBig, decimalToString, numKind, numericBinary, parseDecimalNumber, par
 import { BOOLEAN, DECIMAL, DOUBLE, INT32, INT64, OBJECT, makeEnum, roundDecimal } from './primitives.ts';
 import { register } from './registry.ts';
 import { toNetString } from './text.ts';
-import { DATE_TIME, NetDateTime, NetDateTimeOffset } from './time.ts';
+import { DATE_TIME, NetDateTime } from './time.ts';
+import { NetDateTimeOffset } from './time-offset.ts';
 
 // ---- Byte (array elements are stored as unboxed numbers; see docs/emulator-support.md)
 

@@ -1,18 +1,19 @@
 /**
- * System.DateTime, TimeSpan and DateTimeOffset on 100-ns ticks (bigint), invariant culture.
- * "Now" comes from an injected clock, so the emulator's virtual clock drives expressions too;
+ * System.DateTime and TimeSpan on 100-ns ticks (bigint), invariant culture (DateTimeOffset and the
+ * operators across time values are in time-offset.ts). "Now" comes from an injected clock, so the
+ * emulator's virtual clock drives expressions too;
  * the gateway's local time zone is UTC (as on APIM's managed gateway).
  */
 import type { Value } from '../port.ts';
 import { NetDouble, NetEnum, NetException, NetLong, NetObject, type NetType, argumentOutOfRange, formatError, setOut } from './core.ts';
 import { makeEnum, OBJECT } from './primitives.ts';
-import { asBig, compare, toDouble } from './numeric.ts';
+import { asBig, toDouble } from './numeric.ts';
 import { register } from './registry.ts';
 import { type DateFields, formatTimeSpanCustom, parseExactFields, parseNamedMonth, parseTimeSpanTicks } from './time-text.ts';
 
 export const TICKS_PER_MS = 10_000n;
-const TICKS_PER_SECOND = 10_000_000n;
-const TICKS_PER_DAY = 864_000_000_000n;
+export const TICKS_PER_SECOND = 10_000_000n;
+export const TICKS_PER_DAY = 864_000_000_000n;
 /** Ticks from 0001-01-01 to 1970-01-01. */
 export const EPOCH_TICKS = 621_355_968_000_000_000n;
 const MAX_TICKS = 3_155_378_975_999_999_999n;
@@ -80,34 +81,11 @@ export class NetTimeSpan extends NetObject {
   }
 }
 
-export class NetDateTimeOffset extends NetObject {
-  /** UTC ticks and the offset in minutes. */
-  readonly utcTicks: bigint;
-  readonly offsetMinutes: number;
-  constructor(utcTicks: bigint, offsetMinutes: number) {
-    super();
-    this.utcTicks = utcTicks;
-    this.offsetMinutes = offsetMinutes;
-  }
-  get netType(): NetType {
-    return DATE_TIME_OFFSET;
-  }
-  get local(): NetDateTime {
-    return new NetDateTime(this.utcTicks + BigInt(this.offsetMinutes) * 60n * TICKS_PER_SECOND, 0);
-  }
-  valueKey(): string {
-    return String(this.utcTicks);
-  }
-  compareTo(o: Value): number {
-    const t = (o as NetDateTimeOffset).utcTicks;
-    return this.utcTicks < t ? -1 : this.utcTicks > t ? 1 : 0;
-  }
-}
 
 const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 export const daysInMonth = (y: number, m: number): number => [31, isLeap(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
 
-const nowUtc = (): NetDateTime => NetDateTime.fromMs(clock(), 1);
+export const nowUtc = (): NetDateTime => NetDateTime.fromMs(clock(), 1);
 const span = (ticks: number | bigint): NetTimeSpan => new NetTimeSpan(typeof ticks === 'bigint' ? ticks : BigInt(Math.round(ticks)));
 const fromUnit = (unitTicks: number) => ([v]: Value[]) => {
   const d = toDouble(v!);
@@ -134,12 +112,13 @@ export function formatDateTime(dt: NetDateTime, format: string | undefined, offs
   const standard = STANDARD_PATTERNS;
   if (f === 'o' || f === 'O') {
     const zone = offsetMinutes !== undefined ? 'zzz' : dt.kind === 1 ? "'Z'" : dt.kind === 2 ? 'zzz' : '';
-    return custom(dt, `yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffff${zone}`, offsetMinutes ?? 0);
+    return formatCustomDateTime(dt, `yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffff${zone}`, offsetMinutes ?? 0);
   }
-  return custom(dt, f.length === 1 ? (standard[f] ?? (() => { throw formatError('Input string was not in a correct format.'); })()) : f, offsetMinutes ?? 0);
+  return formatCustomDateTime(dt, f.length === 1 ? (standard[f] ?? (() => { throw formatError('Input string was not in a correct format.'); })()) : f, offsetMinutes ?? 0);
 }
 
-function custom(dt: NetDateTime, f: string, offsetMinutes: number): string {
+/** A custom date format string (`yyyy-MM-dd`, `zzz` …) applied to `dt` with the given offset. */
+export function formatCustomDateTime(dt: NetDateTime, f: string, offsetMinutes: number): string {
   const d = dt.date;
   const fraction = (dt.ticks % TICKS_PER_SECOND).toString().padStart(7, '0');
   let out = '';
@@ -266,7 +245,7 @@ function parseExact(s: Value | undefined, format: Value | undefined): NetDateTim
 }
 
 const dtArg = (v: Value | undefined): NetDateTime => v as NetDateTime;
-const withKind = (dt: NetDateTime, ticks: bigint): NetDateTime => new NetDateTime(ticks, dt.kind);
+export const withKind = (dt: NetDateTime, ticks: bigint): NetDateTime => new NetDateTime(ticks, dt.kind);
 const addUnit = (unitTicks: number) => (t: NetDateTime, [v]: Value[]) => withKind(t, t.ticks + BigInt(Math.round(toDouble(v!) * (unitTicks / 10_000))) * TICKS_PER_MS);
 
 function addMonths(t: NetDateTime, months: number): NetDateTime {
@@ -429,74 +408,3 @@ export const TIME_SPAN: NetType = register({
 });
 
 const total = (t: NetTimeSpan, unit: number): Value => new NetDouble(Number(t.ticks) / unit);
-
-export const DATE_TIME_OFFSET: NetType = register({
-  name: 'System.DateTimeOffset',
-  base: OBJECT,
-  isValueType: true,
-  construct: (args) => {
-    const offset = args.at(-1);
-    const minutes = offset instanceof NetTimeSpan ? Number(offset.ticks / (60n * TICKS_PER_SECOND)) : 0;
-    if (offset instanceof NetTimeSpan && offset.ticks % (60n * TICKS_PER_SECOND) !== 0n) throw new NetException('System.ArgumentException', 'Offset must be specified in whole minutes.\nParameter name: offset');
-    const [a] = args;
-    let local: bigint;
-    if (a instanceof NetDateTime) local = a.ticks;
-    else if (args.length === 2 && (a instanceof NetLong || typeof a === 'number')) local = asBig(a);
-    else if (args.length >= 7) {
-      // (year, month, day, hour, minute, second[, millisecond], offset)
-      const n = args.slice(0, -1).map((x) => Number(asBig(x!)));
-      local = NetDateTime.fromParts(n[0]!, n[1]!, n[2]!, n[3]!, n[4]!, n[5]!, n[6] ?? 0).ticks;
-    } else throw new NetException('System.ArgumentException', 'Unsupported DateTimeOffset constructor.');
-    return new NetDateTimeOffset(local - BigInt(minutes) * 60n * TICKS_PER_SECOND, minutes);
-  },
-  props: {
-    UtcDateTime: (t: NetDateTimeOffset) => new NetDateTime(t.utcTicks, 1),
-    DateTime: (t: NetDateTimeOffset) => t.local,
-    LocalDateTime: (t: NetDateTimeOffset) => new NetDateTime(t.utcTicks, 2),
-    Offset: (t: NetDateTimeOffset) => new NetTimeSpan(BigInt(t.offsetMinutes) * 60n * TICKS_PER_SECOND),
-    Ticks: (t: NetDateTimeOffset) => new NetLong(t.local.ticks),
-    UtcTicks: (t: NetDateTimeOffset) => new NetLong(t.utcTicks),
-    Year: (t: NetDateTimeOffset) => t.local.date.getUTCFullYear(),
-    Month: (t: NetDateTimeOffset) => t.local.date.getUTCMonth() + 1,
-    Day: (t: NetDateTimeOffset) => t.local.date.getUTCDate(),
-    Hour: (t: NetDateTimeOffset) => t.local.date.getUTCHours(),
-    Minute: (t: NetDateTimeOffset) => t.local.date.getUTCMinutes(),
-    Second: (t: NetDateTimeOffset) => t.local.date.getUTCSeconds(),
-    Date: (t: NetDateTimeOffset) => new NetDateTime(t.local.ticks - (t.local.ticks % TICKS_PER_DAY), 0),
-  },
-  methods: {
-    ToString: (t: NetDateTimeOffset, [f]) => (f === undefined || f === null ? `${formatDateTime(t.local, 'G')} ${custom(t.local, 'zzz', t.offsetMinutes)}` : formatDateTime(t.local, f as string, t.offsetMinutes)),
-    ToUnixTimeSeconds: (t: NetDateTimeOffset) => new NetLong(floorDiv(t.utcTicks - EPOCH_TICKS, TICKS_PER_SECOND)),
-    ToUnixTimeMilliseconds: (t: NetDateTimeOffset) => new NetLong(floorDiv(t.utcTicks - EPOCH_TICKS, TICKS_PER_MS)),
-    ToUniversalTime: (t: NetDateTimeOffset) => new NetDateTimeOffset(t.utcTicks, 0),
-    AddSeconds: (t: NetDateTimeOffset, [v]) => new NetDateTimeOffset(t.utcTicks + BigInt(Math.round(toDouble(v!) * 1000)) * TICKS_PER_MS, t.offsetMinutes),
-    AddMinutes: (t: NetDateTimeOffset, [v]) => new NetDateTimeOffset(t.utcTicks + BigInt(Math.round(toDouble(v!) * 60_000)) * TICKS_PER_MS, t.offsetMinutes),
-    AddHours: (t: NetDateTimeOffset, [v]) => new NetDateTimeOffset(t.utcTicks + BigInt(Math.round(toDouble(v!) * 3_600_000)) * TICKS_PER_MS, t.offsetMinutes),
-    AddDays: (t: NetDateTimeOffset, [v]) => new NetDateTimeOffset(t.utcTicks + BigInt(Math.round(toDouble(v!) * 86_400_000)) * TICKS_PER_MS, t.offsetMinutes),
-    ToOffset: (t: NetDateTimeOffset, [v]) => new NetDateTimeOffset(t.utcTicks, Number((v as NetTimeSpan).ticks / (60n * TICKS_PER_SECOND))),
-    CompareTo: (t: NetDateTimeOffset, [v]) => t.compareTo(v!),
-    Equals: (t: NetDateTimeOffset, [v]) => v instanceof NetDateTimeOffset && v.utcTicks === t.utcTicks,
-  },
-  staticProps: { UtcNow: () => new NetDateTimeOffset(nowUtc().ticks, 0), Now: () => new NetDateTimeOffset(nowUtc().ticks, 0) },
-  statics: {
-    FromUnixTimeSeconds: ([v]) => new NetDateTimeOffset(EPOCH_TICKS + asBig(v!) * TICKS_PER_SECOND, 0),
-    FromUnixTimeMilliseconds: ([v]) => new NetDateTimeOffset(EPOCH_TICKS + asBig(v!) * TICKS_PER_MS, 0),
-    Parse: ([s]) => {
-      const r = parseDate(s as string);
-      if (!r) throw formatError(`String '${s as string}' was not recognized as a valid DateTime.`);
-      return new NetDateTimeOffset(r.dt.ticks, r.offset ?? 0);
-    },
-  },
-});
-
-const floorDiv = (a: bigint, b: bigint): bigint => (a >= 0n ? a / b : -((-a + b - 1n) / b));
-
-/** `DateTime ± TimeSpan`, `DateTime - DateTime`, comparisons. */
-export function timeBinary(op: string, l: Value, r: Value): Value | undefined {
-  if (l instanceof NetDateTime && r instanceof NetTimeSpan) return op === '+' ? withKind(l, l.ticks + r.ticks) : op === '-' ? withKind(l, l.ticks - r.ticks) : undefined;
-  if (l instanceof NetDateTime && r instanceof NetDateTime) return op === '-' ? new NetTimeSpan(l.ticks - r.ticks) : compare(op, l.ticks, r.ticks);
-  if (l instanceof NetTimeSpan && r instanceof NetTimeSpan) return op === '+' ? new NetTimeSpan(l.ticks + r.ticks) : op === '-' ? new NetTimeSpan(l.ticks - r.ticks) : compare(op, l.ticks, r.ticks);
-  if (l instanceof NetDateTimeOffset && r instanceof NetDateTimeOffset) return op === '-' ? new NetTimeSpan(l.utcTicks - r.utcTicks) : compare(op, l.utcTicks, r.utcTicks);
-  if (l instanceof NetDateTimeOffset && r instanceof NetTimeSpan) return op === '+' ? new NetDateTimeOffset(l.utcTicks + r.ticks, l.offsetMinutes) : op === '-' ? new NetDateTimeOffset(l.utcTicks - r.ticks, l.offsetMinutes) : undefined;
-  return undefined;
-}
