@@ -48,6 +48,14 @@ function toRegExp(pattern: string, options: number): RegExp {
   return re;
 }
 
+/** The same pattern without the global flag, for IsMatch (a global RegExp keeps state between tests); cached too. */
+const testCache = new WeakMap<RegExp, RegExp>();
+function testing(re: RegExp): RegExp {
+  let t = testCache.get(re);
+  if (!t) testCache.set(re, (t = new RegExp(re.source, re.flags.replace('g', ''))));
+  return t;
+}
+
 class NetRegex extends NetObject {
   readonly re: RegExp;
   readonly pattern: string;
@@ -126,7 +134,7 @@ function replace(re: RegExp, input: Value, rep: Value, count = -1): string {
     }));
   }
   if (count < 0) return (input as string).replace(re, replacement(rep as string));
-  const single = new RegExp(re.source, re.flags.replace('g', ''));
+  const single = testing(re);
   return (input as string).replace(re, limited((...args) => (args[0] as string).replace(single, replacement(rep as string))));
 }
 
@@ -167,7 +175,7 @@ const REGEX: NetType = register({
     return new NetRegex(p as string, opts(o));
   },
   methods: {
-    IsMatch: (t: NetRegex, [s]) => new RegExp(t.re.source, t.re.flags.replace('g', '')).test(s as string),
+    IsMatch: (t: NetRegex, [s]) => testing(t.re).test(s as string),
     Match: (t: NetRegex, [s]) => matchAt(t.re, s as string, 0),
     Matches: (t: NetRegex, [s]) => listOf(MATCH, allMatches(t.re, s as string)),
     Replace: (t: NetRegex, [s, r, n]) => replace(t.re, s!, r!, typeof n === 'number' ? n : -1),
@@ -177,7 +185,7 @@ const REGEX: NetType = register({
   statics: {
     IsMatch: ([s, p, o]) => {
       if (s === null) throw argumentNull('input');
-      return new RegExp(toRegExp(p as string, opts(o)).source, toRegExp(p as string, opts(o)).flags.replace('g', '')).test(s as string);
+      return testing(toRegExp(p as string, opts(o))).test(s as string);
     },
     Match: ([s, p, o]) => matchAt(toRegExp(p as string, opts(o)), s as string, 0),
     Matches: ([s, p, o]) => listOf(MATCH, allMatches(toRegExp(p as string, opts(o)), s as string)),
