@@ -5,6 +5,7 @@
  * the dispatch, names, member access, invocation and lambdas; operators and places are in
  * plan-operators.ts, object and array creation in plan-new.ts.
  */
+import { exprJs, literalJs, withJs } from './jit.ts';
 import type * as A from './ast.ts';
 import { copy, type Eval, type Frame, FunctionScope, intersect, type PlanContext, type VarInfo } from './plan-scope.ts';
 import { planFunctionBody } from './plan-stmt.ts';
@@ -53,7 +54,8 @@ export function planExpr(p: PlanContext, e: A.Expr): Eval {
       const otherwise = planExpr(p, e.otherwise);
       p.assigned = intersect(afterThen, p.assigned);
       const test = c.eval;
-      return (f) => (test(f) === true ? then(f) : otherwise(f));
+      const t = p.code;
+      return withJs((f: Frame) => (test(f) === true ? then(f) : otherwise(f)), `(${exprJs(t, test)} === true ? ${exprJs(t, then)} : ${exprJs(t, otherwise)})`);
     }
     case 'assign':
       return planAssign(p, e);
@@ -121,7 +123,8 @@ function planLiteral(p: PlanContext, e: A.Literal): Eval {
     default:
       value = p.lib.literal(e.type, String(e.value));
   }
-  return () => value;
+  const js = typeof value === 'string' || typeof value === 'number' ? literalJs(value) : value === null ? 'null' : typeof value === 'boolean' ? String(value) : p.code.ref(value);
+  return withJs(() => value, js);
 }
 
 function planInterpolated(p: PlanContext, e: A.Interpolated): Eval {
@@ -153,7 +156,7 @@ function planName(p: PlanContext, e: A.Name): Eval {
     if (!p.isAssigned(v)) p.problem('MA5013', `Use of unassigned local variable '${e.name}'.`, e);
     return p.reader(v);
   }
-  if (e.name === 'context') return (f) => f.ctx;
+  if (e.name === 'context') return withJs((f: Frame) => f.ctx, 'f.ctx');
   if (p.lookupFunction(e.name)) return p.problem('MA5004', `Local function '${e.name}' can only be called, not used as a value.`, e);
   if (e.keyword || p.tryResolveType(e.name, e.typeArgs ?? [])) return p.problem('MA5010', `'${e.name}' is a type, which is not valid in the given context.`, e);
   return p.problem('MA5010', `The name '${e.name}' does not exist in the current context.`, e);
@@ -217,14 +220,14 @@ function planAccess(p: PlanContext, e: A.Member | A.Invocation | A.ElementAccess
       const type = st.type;
       if (!p.lib.hasStatic(type, e.name, 'value')) return staticMissing(p, type, e.name, e);
       const name = e.name;
-      return () => lib.getStatic(type, name);
+      return withJs(() => lib.getStatic(type, name), `lib.getStatic(${p.code.ref(type)}, ${literalJs(name)})`);
     }
     const target = planChainTarget(p, e.target, short);
     const name = e.name;
     if (e.typeArgs) return p.problem('MA5004', `The property '${name}' cannot be used with type arguments.`, e);
     if (!short) {
       const t = target as Eval;
-      return (f) => lib.getMember(t(f), name);
+      return withJs((f: Frame) => lib.getMember(t(f), name), `lib.getMember(${exprJs(p.code, t)}, ${literalJs(name)})`);
     }
     const conditional = e.conditional;
     return (f) => {
@@ -243,7 +246,7 @@ function planAccess(p: PlanContext, e: A.Member | A.Invocation | A.ElementAccess
       const a0 = evals[0]!;
       if (!short) {
         const t = target as Eval;
-        return (f) => lib.getIndex(t(f), [a0(f)]);
+        return withJs((f: Frame) => lib.getIndex(t(f), [a0(f)]), `lib.getIndex(${exprJs(p.code, t)}, [${exprJs(p.code, a0)}])`);
       }
       return (f) => {
         const t = target(f);
@@ -385,14 +388,19 @@ function planInvocation(p: PlanContext, e: A.Invocation, short: boolean): ChainE
     if (!args.outs) {
       const evals = args.evals;
       const names = args.names;
-      return (f) =>
-        lib.invokeStatic(
-          type,
-          name,
-          evals.map((a) => a(f)),
-          typeArgs,
-          names,
-        );
+      const c = p.code;
+      const js = `lib.invokeStatic(${c.ref(type)}, ${literalJs(name)}, [${evals.map((a) => exprJs(c, a)).join(', ')}], ${c.ref(typeArgs)}, ${c.ref(names)})`;
+      return withJs(
+        (f: Frame) =>
+          lib.invokeStatic(
+            type,
+            name,
+            evals.map((a) => a(f)),
+            typeArgs,
+            names,
+          ),
+        js,
+      );
     }
     return (f) => {
       const { values, refs } = argValues(f, args);
@@ -419,18 +427,22 @@ function planInvocation(p: PlanContext, e: A.Invocation, short: boolean): ChainE
   if (!args.outs && !short) {
     const t = target as Eval;
     const evals = args.evals;
+    const c = p.code;
+    const js = `lib.invokeMethod(${exprJs(c, t)}, ${literalJs(name)}, [${evals.map((a) => exprJs(c, a)).join(', ')}], ${c.ref(typeArgs)}, ${c.ref(names)})`;
     switch (evals.length) {
       case 0:
-        return (f) => lib.invokeMethod(t(f), name, [], typeArgs, names);
+        return withJs((f: Frame) => lib.invokeMethod(t(f), name, [], typeArgs, names), js);
       case 1: {
         const a0 = evals[0]!;
-        return (f) => lib.invokeMethod(t(f), name, [a0(f)], typeArgs, names);
+        return withJs((f: Frame) => lib.invokeMethod(t(f), name, [a0(f)], typeArgs, names), js);
       }
       case 2: {
         const a0 = evals[0]!;
         const a1 = evals[1]!;
-        return (f) => lib.invokeMethod(t(f), name, [a0(f), a1(f)], typeArgs, names);
+        return withJs((f: Frame) => lib.invokeMethod(t(f), name, [a0(f), a1(f)], typeArgs, names), js);
       }
+      default:
+        return withJs((f: Frame) => lib.invokeMethod(t(f), name, evals.map((a) => a(f)), typeArgs, names), js);
     }
   }
   return (f) => {

@@ -6,6 +6,8 @@
 import type * as A from './ast.ts';
 import { type Assigned, copy, type Eval, type Frame, intersect, type PlanContext } from './plan-scope.ts';
 import type { Value } from './port.ts';
+import { exprJs, literalJs, withJs } from './jit.ts';
+import * as ops from './ops.ts';
 import { planArguments, planExpr, staticTarget } from './plan-expr.ts';
 
 export function planUnary(p: PlanContext, e: A.Unary): Eval {
@@ -24,15 +26,9 @@ export function planUnary(p: PlanContext, e: A.Unary): Eval {
   const op = e.op;
   switch (op) {
     case '!':
-      return (f) => {
-        const v = operand(f);
-        return typeof v === 'boolean' ? !v : lib.unary('!', v);
-      };
+      return withJs((f: Frame) => ops.not(lib, operand(f)), `ops.not(lib, ${exprJs(p.code, operand)})`);
     case '-':
-      return (f) => {
-        const v = operand(f);
-        return typeof v === 'number' ? -v | 0 : lib.unary('-', v);
-      };
+      return withJs((f: Frame) => ops.negate(lib, operand(f)), `ops.negate(lib, ${exprJs(p.code, operand)})`);
     default:
       return (f) => lib.unary(op, operand(f));
   }
@@ -114,14 +110,23 @@ export function planIncrement(p: PlanContext, e: A.Unary): Eval {
   const post = e.op.startsWith('post');
   // `c++` on a char stays a char (C# §12.8.15: the result is converted back to the operand's type)
   const charType = p.tryResolveType('char');
-  return (f) => {
+  const up = op === '+';
+  const closure = (f: Frame) => {
     const b = place.bind(f);
     const old = b.get();
-    let next = typeof old === 'number' ? (op === '+' ? (old + 1) | 0 : (old - 1) | 0) : lib.binary(op, old, 1);
-    if (charType && old !== null && typeof old === 'object' && lib.typeName(old) === 'System.Char') next = lib.convert(next, charType, 'explicit');
+    const next = ops.stepped(lib, charType, up, old);
     b.set(next);
     return post ? old : next;
   };
+  const local = e.operand.kind === 'name' ? p.lookup(e.operand.name) : undefined;
+  if (!local) return closure;
+  // a local of this function: read, step, write through the declared type's conversion
+  const c = p.code;
+  const old = c.temp();
+  const next = c.temp();
+  const write = p.writerJs(local, next);
+  const read = exprJs(c, p.reader(local));
+  return withJs(closure, write && `(${old} = ${read}, ${next} = ops.stepped(lib, ${c.ref(charType)}, ${up}, ${old}), ${write}, ${post ? old : next})`);
 }
 
 export function planAssign(p: PlanContext, e: A.Assignment): Eval {
@@ -133,7 +138,7 @@ export function planAssign(p: PlanContext, e: A.Assignment): Eval {
         const value = planExpr(p, e.value);
         const write = p.writer(v);
         p.markAssigned(v);
-        return (f) => write(f, value(f));
+        return withJs((f: Frame) => write(f, value(f)), p.writerJs(v, exprJs(p.code, value)));
       }
     }
     const place = planPlace(p, e.target, false);
@@ -178,25 +183,33 @@ export function planCast(p: PlanContext, e: A.Cast): Eval {
     return convert;
   }
   const simple = e.type.arrayRanks.length === 0 && !e.type.nullable && e.type.typeArgs.length === 0;
+  const explicit = (v: Value): Value => lib.convert(v, t, 'explicit');
+  const js = (test: string) => {
+    const x = p.code.temp();
+    return `(${x} = ${exprJs(p.code, operand)}, ${test.replaceAll('$', x)} ? ${x} : ${p.code.ref(explicit)}(${x}))`;
+  };
   if (simple && (e.type.name === 'string' || e.type.name === 'String' || e.type.name === 'System.String')) {
-    return (f) => {
+    const closure = (f: Frame) => {
       const v = operand(f);
-      return typeof v === 'string' || v === null ? v : lib.convert(v, t, 'explicit');
+      return typeof v === 'string' || v === null ? v : explicit(v);
     };
+    return withJs(closure, js("(typeof $ === 'string' || $ === null)"));
   }
   if (simple && (e.type.name === 'int' || e.type.name === 'Int32' || e.type.name === 'System.Int32')) {
-    return (f) => {
+    const closure = (f: Frame) => {
       const v = operand(f);
-      return typeof v === 'number' ? v : lib.convert(v, t, 'explicit');
+      return typeof v === 'number' ? v : explicit(v);
     };
+    return withJs(closure, js("typeof $ === 'number'"));
   }
   if (simple && (e.type.name === 'bool' || e.type.name === 'Boolean' || e.type.name === 'System.Boolean')) {
-    return (f) => {
+    const closure = (f: Frame) => {
       const v = operand(f);
-      return typeof v === 'boolean' ? v : lib.convert(v, t, 'explicit');
+      return typeof v === 'boolean' ? v : explicit(v);
     };
+    return withJs(closure, js("typeof $ === 'boolean'"));
   }
-  return (f) => lib.convert(operand(f), t, 'explicit');
+  return withJs((f: Frame) => explicit(operand(f)), `${p.code.ref(explicit)}(${exprJs(p.code, operand)})`);
 }
 
 export function planBinary(p: PlanContext, e: A.Binary): Eval {
@@ -211,62 +224,49 @@ export function planBinary(p: PlanContext, e: A.Binary): Eval {
     const before = copy(p.assigned);
     const right = planExpr(p, e.right);
     p.assigned = before;
-    return (f) => {
-      const l = left(f);
-      return l !== null ? l : right(f);
-    };
+    const x = p.code.temp();
+    return withJs(
+      (f: Frame) => {
+        const l = left(f);
+        return l !== null ? l : right(f);
+      },
+      `((${x} = ${exprJs(p.code, left)}) !== null ? ${x} : ${exprJs(p.code, right)})`,
+    );
   }
   const left = planExpr(p, e.left);
   const right = planExpr(p, e.right);
   const op = e.op;
+  const c = p.code;
+  const l = c.temp();
+  const r = c.temp();
+  // both operands are evaluated first, left to right, as the closures do
+  const both = `${l} = ${exprJs(c, left)}, ${r} = ${exprJs(c, right)}`;
   if (op === '+' && (staticType(p, e.left) === 'string' || staticType(p, e.right) === 'string')) {
-    // string concatenation: null operands are empty strings, even when both are null
-    return (f) => {
-      const l = left(f);
-      const r = right(f);
-      return (typeof l === 'string' ? l : lib.toNetString(l)) + (typeof r === 'string' ? r : lib.toNetString(r));
-    };
+    return withJs((f: Frame) => ops.concat(lib, left(f), right(f)), `(${both}, ops.concat(lib, ${l}, ${r}))`);
   }
   switch (op) {
     case '+':
-      return (f) => {
-        const l = left(f);
-        const r = right(f);
-        if (typeof l === 'number' && typeof r === 'number') return (l + r) | 0;
-        if (typeof l === 'string' && typeof r === 'string') return l + r;
-        return lib.binary('+', l, r);
-      };
+      return withJs((f: Frame) => ops.add(lib, left(f), right(f)), `(${both}, typeof ${l} === 'number' && typeof ${r} === 'number' ? (${l} + ${r}) | 0 : ops.add(lib, ${l}, ${r}))`);
     case '-':
-      return (f) => {
-        const l = left(f);
-        const r = right(f);
-        return typeof l === 'number' && typeof r === 'number' ? (l - r) | 0 : lib.binary('-', l, r);
-      };
+      return withJs((f: Frame) => ops.subtract(lib, left(f), right(f)), `(${both}, typeof ${l} === 'number' && typeof ${r} === 'number' ? (${l} - ${r}) | 0 : ops.subtract(lib, ${l}, ${r}))`);
     case '==':
     case '!=': {
       const negate = op === '!=';
-      if (e.right.kind === 'literal' && e.right.type === 'null') return (f) => (left(f) === null) !== negate;
-      return (f) => {
-        const l = left(f);
-        const r = right(f);
-        const tl = typeof l;
-        if (tl === typeof r && (tl === 'string' || tl === 'number' || tl === 'boolean')) return (l === r) !== negate;
-        return lib.binary(op, l, r);
-      };
+      if (e.right.kind === 'literal' && e.right.type === 'null') return withJs((f: Frame) => (left(f) === null) !== negate, `((${exprJs(c, left)} === null) !== ${negate})`);
+      if (e.right.kind === 'literal' && e.right.type === 'char') {
+        // `c == 'x'`: chars are interned, so a char equals the literal exactly when it is the literal
+        const k = lib.literal('char', String(e.right.value));
+        return withJs((f: Frame) => ops.equalsChar(lib, left(f), k, negate), `((${l} = ${exprJs(c, left)}) === ${c.ref(k)} ? ${!negate} : ops.equalsChar(lib, ${l}, ${c.ref(k)}, ${negate}))`);
+      }
+      return withJs((f: Frame) => ops.equals(lib, left(f), right(f), negate), `(${both}, typeof ${l} === typeof ${r} && (typeof ${l} === 'number' || typeof ${l} === 'string') ? (${l} === ${r}) !== ${negate} : ops.equals(lib, ${l}, ${r}, ${negate}))`);
     }
     case '<':
     case '>':
     case '<=':
-    case '>=': {
-      const cmp = op === '<' ? (a: number, b: number) => a < b : op === '>' ? (a: number, b: number) => a > b : op === '<=' ? (a: number, b: number) => a <= b : (a: number, b: number) => a >= b;
-      return (f) => {
-        const l = left(f);
-        const r = right(f);
-        return typeof l === 'number' && typeof r === 'number' ? cmp(l, r) : lib.binary(op, l, r);
-      };
-    }
+    case '>=':
+      return withJs((f: Frame) => ops.compare(lib, op, left(f), right(f)), `(${both}, typeof ${l} === 'number' && typeof ${r} === 'number' ? ${l} ${op} ${r} : ops.compare(lib, ${literalJs(op)}, ${l}, ${r}))`);
     default:
-      return (f) => lib.binary(op, left(f), right(f));
+      return withJs((f: Frame) => lib.binary(op, left(f), right(f)), `(${both}, lib.binary(${literalJs(op)}, ${l}, ${r}))`);
   }
 }
 
@@ -286,18 +286,17 @@ export function planCondition(p: PlanContext, e: A.Expr): Condition {
     const r = planCondition(p, e.right);
     const left = l.eval;
     const right = r.eval;
-    if (and) return { eval: (f) => left(f) === true && right(f) === true, whenTrue: r.whenTrue, whenFalse: intersect(l.whenFalse, r.whenFalse) };
-    return { eval: (f) => left(f) === true || right(f) === true, whenTrue: intersect(l.whenTrue, r.whenTrue), whenFalse: r.whenFalse };
+    const js = `(${exprJs(p.code, left)} === true ${and ? '&&' : '||'} ${exprJs(p.code, right)} === true)`;
+    if (and) return { eval: withJs((f: Frame) => left(f) === true && right(f) === true, js), whenTrue: r.whenTrue, whenFalse: intersect(l.whenFalse, r.whenFalse) };
+    return { eval: withJs((f: Frame) => left(f) === true || right(f) === true, js), whenTrue: intersect(l.whenTrue, r.whenTrue), whenFalse: r.whenFalse };
   }
   if (e.kind === 'unary' && e.op === '!') {
     const c = planCondition(p, e.operand);
     const inner = c.eval;
     const lib = p.lib;
+    const x = p.code.temp();
     return {
-      eval: (f) => {
-        const v = inner(f);
-        return typeof v === 'boolean' ? !v : lib.unary('!', v);
-      },
+      eval: withJs((f: Frame) => ops.not(lib, inner(f)), `(typeof (${x} = ${exprJs(p.code, inner)}) === 'boolean' ? !${x} : ops.not(lib, ${x}))`),
       whenTrue: c.whenFalse,
       whenFalse: c.whenTrue,
     };
@@ -305,7 +304,7 @@ export function planCondition(p: PlanContext, e: A.Expr): Condition {
   if (e.kind === 'literal' && e.type === 'bool') {
     const v = e.value as boolean;
     // a constant condition makes one branch unreachable (C# §9.4.4.x)
-    return { eval: () => v, whenTrue: v ? copy(p.assigned) : undefined, whenFalse: v ? undefined : copy(p.assigned) };
+    return { eval: withJs(() => v, String(v)), whenTrue: v ? copy(p.assigned) : undefined, whenFalse: v ? undefined : copy(p.assigned) };
   }
   if (e.kind === 'is') return planIs(p, e);
   const ev = planExpr(p, e);

@@ -4,6 +4,7 @@
  * closures run against a `Frame` many times.
  */
 import type * as A from './ast.ts';
+import { CodeTable, withJs } from './jit.ts';
 import type { ExprLibrary, TypeHandle, Value } from './port.ts';
 
 /** Run-time storage of one function invocation (the top-level expression, a lambda, a local function). */
@@ -111,6 +112,8 @@ const KNOWN_NAMESPACES = new Set([
 export interface JumpTarget {
   readonly kind: 'loop' | 'switch';
   breaks: Assigned[];
+  /** The label of the loop in generated code (jit.ts); switches run as closures. */
+  readonly label?: string;
 }
 
 export class PlanContext {
@@ -123,6 +126,8 @@ export class PlanContext {
   /** Depth of enclosing catch clauses, for `throw;`. */
   catchDepth = 0;
   readonly catchSlots: { slot: number; fn: FunctionScope }[] = [];
+  /** Constants and names of the generated JavaScript (jit.ts). */
+  readonly code = new CodeTable();
 
   constructor(lib: ExprLibrary, root: FunctionScope) {
     this.lib = lib;
@@ -185,7 +190,7 @@ export class PlanContext {
   reader(v: VarInfo): Eval {
     const slot = v.slot;
     const hops = this.fn.depth - v.fn.depth;
-    if (hops === 0) return (f) => f.vars[slot] as Value;
+    if (hops === 0) return withJs((f: Frame) => f.vars[slot] as Value, `v[${slot}]`);
     if (hops === 1) return (f) => f.parent!.vars[slot] as Value;
     return (f) => {
       let g = f;
@@ -194,13 +199,30 @@ export class PlanContext {
     };
   }
 
+  /** JavaScript writing `valueJs` to variable `v` of the current function, as `writer(v)` does. */
+  writerJs(v: VarInfo, valueJs: string): string | undefined {
+    if (this.fn.depth !== v.fn.depth) return undefined;
+    if (!v.type) return `(v[${v.slot}] = ${valueJs})`;
+    return `(v[${v.slot}] = ${this.code.ref(this.conversionTo(v.type))}(${valueJs}))`;
+  }
+
+  /** One conversion closure per declared type, shared by the closures and the generated code. */
+  private readonly conversions = new Map<TypeHandle, (x: Value) => Value>();
+  conversionTo(type: TypeHandle): (x: Value) => Value {
+    let c = this.conversions.get(type);
+    if (!c) {
+      c = implicitConversion(this.lib, type);
+      this.conversions.set(type, c);
+    }
+    return c;
+  }
+
   /** A closure writing variable `v` (with its declared type's implicit conversion). */
   writer(v: VarInfo): (f: Frame, value: Value) => Value {
     const slot = v.slot;
     const hops = this.fn.depth - v.fn.depth;
     const type = v.type;
-    const lib = this.lib;
-    const conv = type ? (x: Value) => lib.convert(x, type, 'implicit') : (x: Value) => x;
+    const conv = type ? this.conversionTo(type) : (x: Value) => x;
     if (hops === 0) {
       return (f, x) => {
         const c = conv(x);
@@ -255,5 +277,26 @@ export class PlanContext {
     } catch {
       return undefined;
     }
+  }
+}
+
+/**
+ * The implicit conversion on a write to a typed local. A value already of the declared type is
+ * the common case (every `i++` of an `int`, every `c = text[i]` of a `char`): it is checked
+ * inline, and only other values go through the library's conversion.
+ */
+function implicitConversion(lib: ExprLibrary, type: TypeHandle): (x: Value) => Value {
+  const convert = (x: Value) => lib.convert(x, type, 'implicit');
+  switch (lib.typeDisplayName(type)) {
+    case 'System.Int32':
+      return (x) => (typeof x === 'number' ? x : convert(x));
+    case 'System.String':
+      return (x) => (typeof x === 'string' || x === null ? x : convert(x));
+    case 'System.Boolean':
+      return (x) => (typeof x === 'boolean' ? x : convert(x));
+    case 'System.Char':
+      return (x) => (lib.charCode(x) >= 0 ? x : convert(x));
+    default:
+      return convert;
   }
 }

@@ -5,6 +5,7 @@
  */
 import type * as A from './ast.ts';
 import { budget, LOOP_BUDGET_MESSAGE } from './budget.ts';
+import { exprJs, stmtJs, withJs } from './jit.ts';
 import { planExpr } from './plan-expr.ts';
 import { planNewArray } from './plan-new.ts';
 import { planCondition } from './plan-operators.ts';
@@ -45,11 +46,13 @@ export function planFunctionBody(p: PlanContext, body: A.Expr | A.Block, returnT
   }
   const exec = planned.exec;
   const lib = p.lib;
-  return (f) => {
+  const run = (f: Frame) => {
     exec(f);
     const r = f.ret;
     return returnType ? lib.convert(r, returnType, 'implicit') : r;
   };
+  // the statements' JavaScript; planner.ts compiles the root body's (f.ret is its result)
+  return returnType ? run : withJs(run, stmtJs(p.code, exec, undefined));
 }
 
 function planBlock(p: PlanContext, block: A.Block, isFunctionBody = false): Planned {
@@ -74,16 +77,21 @@ function planList(p: PlanContext, list: readonly A.Stmt[]): Planned {
   }
   if (execs.length === 0) return { exec: nothing, completes };
   if (execs.length === 1) return { exec: execs[0]!, completes };
-  return {
-    exec: (f) => {
-      for (let i = 0; i < execs.length; i++) {
-        const c = execs[i]!(f);
-        if (c !== NORMAL) return c;
-      }
-      return NORMAL;
-    },
-    completes,
+  const loop = innermostLoop(p);
+  const exec: Exec = (f) => {
+    for (let i = 0; i < execs.length; i++) {
+      const c = execs[i]!(f);
+      if (c !== NORMAL) return c;
+    }
+    return NORMAL;
   };
+  return { exec: withJs(exec, `{\n${execs.map((e) => stmtJs(p.code, e, loop)).join('')}}\n`), completes };
+}
+
+/** The label of the loop a `break`/`continue` here leaves, when that loop is generated code. */
+function innermostLoop(p: PlanContext): string | undefined {
+  const j = p.jumps[p.jumps.length - 1];
+  return j?.kind === 'loop' ? j.label : undefined;
 }
 
 const STATEMENT_EXPRESSIONS = new Set(['assign', 'invoke', 'new']);
@@ -100,10 +108,10 @@ function planStatement(p: PlanContext, s: A.Stmt): Planned {
       if (!ok) p.problem('MA5019', 'Only assignment, call, increment, decrement and object creation expressions can be used as a statement.', e);
       const ev = planExpr(p, e);
       return {
-        exec: (f) => {
+        exec: withJs((f: Frame) => {
           ev(f);
           return NORMAL;
-        },
+        }, `${exprJs(p.code, ev)};\n`),
         completes: true,
       };
     }
@@ -128,7 +136,8 @@ function planStatement(p: PlanContext, s: A.Stmt): Planned {
       }
       if (s.kind === 'break') target.breaks.push(copy(p.assigned));
       const c: Completion = s.kind === 'break' ? BREAK : CONTINUE;
-      return { exec: () => c, completes: false };
+      const label = target.kind === 'loop' ? target.label : undefined;
+      return { exec: withJs(() => c, label && `${s.kind} ${label};\n`), completes: false };
     }
     case 'throw':
       return planThrow(p, s);
@@ -190,28 +199,35 @@ function planLocal(p: PlanContext, s: A.LocalDeclaration, readonly = false): Pla
       p.markAssigned(v);
       const write = p.writer(v);
       const ev = init;
-      execs.push((f) => {
-        write(f, ev(f));
-        return NORMAL;
-      });
+      const js = p.writerJs(v, exprJs(p.code, ev));
+      execs.push(
+        withJs((f: Frame) => {
+          write(f, ev(f));
+          return NORMAL;
+        }, js && `${js};\n`),
+      );
     } else {
       // a loop body re-entering the declaration must not see the previous iteration's value;
       // the slot holds the type's default (an unassigned `int v;` is never read before `out v`)
       const write = p.writer(v);
       const initial = declared ? p.lib.defaultValue(declared) : null;
-      execs.push((f) => {
-        write(f, initial);
-        return NORMAL;
-      });
+      const js = p.writerJs(v, initial === null ? 'null' : p.code.ref(initial));
+      execs.push(
+        withJs((f: Frame) => {
+          write(f, initial);
+          return NORMAL;
+        }, js && `${js};\n`),
+      );
     }
   }
+  const loop = innermostLoop(p);
   const exec: Exec =
     execs.length === 1
       ? execs[0]!
-      : (f) => {
+      : withJs((f: Frame) => {
           for (const e of execs) e(f);
           return NORMAL;
-        };
+        }, execs.map((e) => stmtJs(p.code, e, loop)).join(''));
   return { exec, completes: true };
 }
 
@@ -222,10 +238,10 @@ function planReturn(p: PlanContext, s: A.Return): Planned {
   }
   const v = planExpr(p, s.value);
   return {
-    exec: (f) => {
+    exec: withJs((f: Frame) => {
       f.ret = v(f);
       return RETURN;
-    },
+    }, `f.ret = ${exprJs(p.code, v)}; return f.ret;\n`),
     completes: false,
   };
 }
@@ -245,8 +261,11 @@ function planIf(p: PlanContext, s: A.If): Planned {
   const constant = s.test.kind === 'literal' ? s.test.value : undefined;
   // the end is reachable through a reachable branch that completes (C# reachability, constants included)
   const completes = (constant !== false && then.completes) || (constant !== true && (!otherwise || otherwise.completes));
+  const loop = innermostLoop(p);
+  const code = p.code;
+  const js = `if (${exprJs(code, test)} === true) {\n${stmtJs(code, t, loop)}}${o ? ` else {\n${stmtJs(code, o, loop)}}` : ''}\n`;
   return {
-    exec: o ? (f) => (test(f) === true ? t(f) : o(f)) : (f) => (test(f) === true ? t(f) : NORMAL),
+    exec: withJs(o ? (f: Frame) => (test(f) === true ? t(f) : o(f)) : (f: Frame) => (test(f) === true ? t(f) : NORMAL), js),
     completes,
   };
 }
@@ -255,6 +274,7 @@ function planLoop(p: PlanContext, s: A.While | A.DoWhile | A.For): Planned {
   const lib = p.lib;
   p.pushScope();
   let init: Exec = nothing;
+  let initJs = '';
   if (s.kind === 'for' && s.init) {
     if (Array.isArray(s.init)) {
       const evs = (s.init as readonly A.Expr[]).map((e) => planExpr(p, e));
@@ -262,9 +282,14 @@ function planLoop(p: PlanContext, s: A.While | A.DoWhile | A.For): Planned {
         for (const e of evs) e(f);
         return NORMAL;
       };
-    } else init = planLocal(p, s.init as A.LocalDeclaration).exec;
+      initJs = evs.map((e) => `${exprJs(p.code, e)};\n`).join('');
+    } else {
+      init = planLocal(p, s.init as A.LocalDeclaration).exec;
+      initJs = stmtJs(p.code, init, innermostLoop(p));
+    }
   }
-  const jump: JumpTarget = { kind: 'loop', breaks: [] };
+  const jump: JumpTarget = { kind: 'loop', breaks: [], label: p.code.label() };
+  let bodyJs: string;
   let test: Eval | undefined;
   let whenFalse: Assigned;
   let body: Planned;
@@ -272,6 +297,7 @@ function planLoop(p: PlanContext, s: A.While | A.DoWhile | A.For): Planned {
   if (s.kind === 'do') {
     p.jumps.push(jump);
     body = planStatement(p, s.body);
+    bodyJs = stmtJs(p.code, body.exec, jump.label);
     p.jumps.pop();
     const c = planCondition(p, s.test);
     test = c.eval;
@@ -285,6 +311,7 @@ function planLoop(p: PlanContext, s: A.While | A.DoWhile | A.For): Planned {
     } else whenFalse = undefined;
     p.jumps.push(jump);
     body = planStatement(p, s.body);
+    bodyJs = stmtJs(p.code, body.exec, jump.label);
     p.jumps.pop();
   }
   const update = s.kind === 'for' ? s.update.map((e) => planExpr(p, e)) : [];
@@ -319,7 +346,14 @@ function planLoop(p: PlanContext, s: A.While | A.DoWhile | A.For): Planned {
           }
           return NORMAL;
         };
-  return { exec, completes };
+  const code = p.code;
+  const guard = `if (--budget.loops < 0) throw lib.exception('System.OperationCanceledException', LOOP_BUDGET_MESSAGE);\n`;
+  const condJs = test ? `${exprJs(code, test)} === true` : 'true';
+  const js =
+    s.kind === 'do'
+      ? `${jump.label}: do {\n${guard}${bodyJs}} while (${condJs});\n`
+      : `{\n${initJs}${jump.label}: for (; ${condJs}; ${update.map((u) => exprJs(code, u)).join(', ')}) {\n${guard}${bodyJs}}\n}\n`;
+  return { exec: withJs(exec, js), completes };
 }
 
 function planForeach(p: PlanContext, s: A.Foreach): Planned {

@@ -3,6 +3,7 @@
  * `plan` shape). Load-time problems come back as a list; a program with problems never runs.
  */
 import type * as A from './ast.ts';
+import { compileProgram, jsOf } from './jit.ts';
 import { planExpr } from './plan-expr.ts';
 import { type Frame, FunctionScope, PlanContext, type PlanProblem } from './plan-scope.ts';
 import { planFunctionBody } from './plan-stmt.ts';
@@ -11,6 +12,8 @@ import type { ExprLibrary, Value } from './port.ts';
 /** A planned program: `run(context)` evaluates it once. */
 export interface Program {
   readonly run: (context: Value) => Value;
+  /** Whether it runs as one generated JavaScript function (jit.ts) rather than as closures. */
+  readonly compiled: boolean;
 }
 
 export type PlanResult = { readonly ok: true; readonly program: Program } | { readonly ok: false; readonly problems: readonly PlanProblem[] };
@@ -30,10 +33,13 @@ export function plan(lib: ExprLibrary, tree: A.Expr | A.Block): PlanResult {
   }
   if (p.problems.length > 0) return { ok: false, problems: p.problems };
   const slots = root;
+  // one JavaScript function when the planned tree describes itself as code (jit.ts)
+  const run = compileProgram(p.code, lib, jsOf(body), !isBlock) ?? body;
   return {
     ok: true,
     program: {
-      run: (ctx) => body({ vars: slots.slots === 0 ? EMPTY : new Array(slots.slots).fill(null), parent: undefined, ctx, ret: null }),
+      run: (ctx) => run({ vars: slots.slots === 0 ? EMPTY : new Array(slots.slots).fill(null), parent: undefined, ctx, ret: null }),
+      compiled: run !== body,
     },
   };
 }

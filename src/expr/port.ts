@@ -68,6 +68,8 @@ export interface ExprLibrary {
 
   unary(op: '+' | '-' | '!' | '~', v: Value): Value;
   binary(op: string, l: Value, r: Value): Value;
+  /** The UTF-16 code of a `char` value, -1 for anything else (the planner's fast path for character scans). */
+  charCode(v: Value): number;
   convert(v: Value, type: TypeHandle, mode: 'explicit' | 'implicit'): Value;
   isInstance(v: Value, type: TypeHandle): boolean;
   as(v: Value, type: TypeHandle): Value;

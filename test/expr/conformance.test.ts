@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { TABLE_PATH, type TableRow, policySource } from '../../scripts/conformance/table.ts';
 import { evaluateToJson } from '../../src/expr/compile.ts';
+import { setJitEnabled } from '../../src/expr/jit.ts';
 
 const rows = readFileSync(TABLE_PATH, 'utf8')
   .split('\n')
@@ -55,6 +56,17 @@ describe('expression conformance with .NET', () => {
   test('every gap is listed in docs/expressions.md with its reason', () => {
     const doc = readFileSync('docs/expressions.md', 'utf8').replace(/\s+/g, ' ');
     for (const gap of new Set(rows.map((r) => r.gap).filter((g) => g !== undefined))) assert.ok(doc.includes(gap), `docs/expressions.md does not list: ${gap}`);
+  });
+
+  test('the planner\'s closures and the JavaScript compiled from them agree on every case', () => {
+    const compiled = rows.map(actual);
+    setJitEnabled(false);
+    try {
+      const differ = rows.filter((row, i) => actual(row) !== compiled[i]).map((row) => `${row.id}  ${row.expr}`);
+      assert.deepEqual(differ, []);
+    } finally {
+      setJitEnabled(true);
+    }
   });
 
   for (const [group, members] of groups) {

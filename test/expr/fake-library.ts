@@ -136,6 +136,7 @@ export const fakeLibrary: ExprLibrary = {
     if (op === '~' && typeof v === 'number') return ~v;
     throw new FakeNetException('System.InvalidOperationException', `bad unary ${op}`);
   },
+  charCode: () => -1,
   binary: (op, l, r) => {
     if (op === '+' && (typeof l === 'string' || typeof r === 'string')) return str(l) + str(r);
     if (typeof l === 'number' && typeof r === 'number') {

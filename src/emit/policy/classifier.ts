@@ -7,6 +7,12 @@ import { TOKEN_VAR } from './token.ts';
 /** Nesting deeper than this is refused (Newtonsoft's own reader stops at 64 too). */
 export const MAX_JSON_DEPTH = 64;
 
+const csharpEscape = (code: number): string => `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
+/** C# literal: the quote, the backslash and the 32 control characters. */
+const STRING_STOPS = `"\\"\\\\${Array.from({ length: 32 }, (_, c) => csharpEscape(c)).join('')}"`;
+/** C# literal: the characters the member-name fold changes (A–Z, ſ, K, ı, İ). */
+const FOLDABLE = `"ABCDEFGHIJKLMNOPQRSTUVWXYZ${[0x017f, 0x212a, 0x0131, 0x0130].map(csharpEscape).join('')}"`;
+
 /**
  * The C# body of the request classifier: one `@{…}` block that reads the request once and
  * returns a JObject with the decision (DESIGN §4.1, checks in order: shape, authorization).
@@ -103,9 +109,11 @@ if (isPost) {
   // "Method" after "method" as the method. Such pairs are duplicates; a lone "Params" stays an
   // unknown member.
   string keyFolded = null;
-  var stringStops = new char[] { '"', '\\\\' };
-  var controlChars = new char[32];
-  for (int cc = 0; cc < 32; cc++) { controlChars[cc] = (char)cc; }
+  // Where a run of plain string characters ends: a quote, a backslash, or a control character
+  // (never allowed raw in a JSON string). Letters that change when case-folded, to fold only
+  // the names that have one.
+  var stringStops = ${STRING_STOPS}.ToCharArray();
+  var foldable = ${FOLDABLE}.ToCharArray();
   int expect = 0;
   bool done = false;
   bool topObject = false;
@@ -139,20 +147,25 @@ if (isPost) {
     string str = null;
     if (c == '"') {
       i++;
-      var sb = new StringBuilder();
       bool closed = false;
-      while (i < n) {
-        // copy the run up to the next quote or backslash at once; it may not hold a control character
-        int stop = text.IndexOfAny(stringStops, i);
+      int stop = text.IndexOfAny(stringStops, i);
+      if (stop >= 0 && text[stop] == '"') {
+        // the common case, a string without escapes or control characters: one substring
+        str = text.Substring(i, stop - i); i = stop + 1; closed = true;
+      }
+      var sb = closed ? null : new StringBuilder();
+      while (!closed && i < n) {
+        // copy the run up to the next quote, backslash or control character at once
+        stop = text.IndexOfAny(stringStops, i);
         if (stop < 0) { stop = n; }
         if (stop > i) {
-          if (text.IndexOfAny(controlChars, i, stop - i) >= 0) { bad = "Parse error: control character in a string"; break; }
           sb.Append(text, i, stop - i);
           i = stop;
           continue;
         }
         char ch = text[i];
-        if (ch == '"') { closed = true; i++; break; }
+        if (ch == '"') { closed = true; i++; str = sb.ToString(); break; }
+        if (ch < ' ') { bad = "Parse error: control character in a string"; break; }
         if (i + 1 >= n) { break; }
         char e = text[i + 1];
         if (e == '"' || e == '\\\\' || e == '/') { sb.Append(e); i += 2; }
@@ -166,10 +179,10 @@ if (isPost) {
       }
       if (bad != null) { break; }
       if (!closed) { bad = "Parse error: unterminated string"; break; }
-      str = sb.ToString();
       if (expect == 1 || expect == 2) {
         string folded = null;
-        if (scope == 1 || scope == 2) {
+        if ((scope == 1 || scope == 2) && str.IndexOfAny(foldable) < 0) { folded = str; }
+        else if (scope == 1 || scope == 2) {
           var fb = new StringBuilder();
           foreach (char fc in str) { fb.Append(fc >= 'A' && fc <= 'Z' ? (char)(fc + 32) : fc == '\\u017F' ? 's' : fc == '\\u212A' ? 'k' : (fc == '\\u0131' || fc == '\\u0130') ? 'i' : fc); }
           folded = fb.ToString();

@@ -361,6 +361,7 @@ export const netLibrary: ExprLibrary = {
   },
   unary,
   binary,
+  charCode: (v) => (v instanceof NetChar ? v.code : -1),
   convert: (v, type, mode) => convert(v, type as NetType, mode),
   isInstance: (v, type) => isInstanceOf(v, type as NetType),
   as: (v, type) => (isInstanceOf(v, type as NetType) ? v : null),

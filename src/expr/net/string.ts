@@ -19,14 +19,41 @@ const needString = (v: Value | undefined, name: string): string => {
   return str(v);
 };
 
-/** The `char[]` of IndexOfAny as a set of codes (arrays are mutable, so it is read on each call). */
-function charSetOf(chars: Value): Set<number> {
+/**
+ * The `char[]` of IndexOfAny as a matcher: a global RegExp over the array's code units, which
+ * scans natively. A scanning expression passes the same array on every call, and builds an equal
+ * one on every evaluation, so matchers are kept by array (checked against a copy of its items,
+ * since arrays are mutable) and by content.
+ */
+const byArray = new WeakMap<NetArray, { readonly items: readonly Value[]; readonly matcher: RegExp }>();
+const byContent = new Map<string, RegExp>();
+function charMatcher(chars: Value): RegExp {
   if (chars instanceof NetArray) {
-    const set = new Set<number>();
-    for (const c of chars.items) set.add((c as NetChar).code);
-    return set;
+    const cached = byArray.get(chars);
+    if (cached && sameItems(cached.items, chars.items)) return cached.matcher;
+    const matcher = matcherOf(chars.items.map((c) => (c as NetChar).code));
+    byArray.set(chars, { items: [...chars.items], matcher });
+    return matcher;
   }
-  return charSet([chars]) ?? new Set();
+  return matcherOf([...(charSet([chars]) ?? [])]);
+}
+
+function matcherOf(codes: readonly number[]): RegExp {
+  const key = String.fromCharCode(...codes);
+  let m = byContent.get(key);
+  if (!m) {
+    // an empty class matches nothing, as IndexOfAny with no characters finds nothing
+    m = codes.length === 0 ? /(?!)/g : new RegExp(`[${codes.map((c) => `\\u${c.toString(16).padStart(4, '0')}`).join('')}]`, 'g');
+    if (byContent.size >= 256) byContent.clear();
+    byContent.set(key, m);
+  }
+  return m;
+}
+
+function sameItems(a: readonly Value[], b: readonly Value[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The chars argument of Trim/Split (`params char[]`, or one char, or a char[] array). */
@@ -209,9 +236,11 @@ export const STRING: NetType = register(
         const to = count === undefined ? t.length : from + (count as number);
         if (from < 0 || from > t.length) throw argumentOutOfRange('startIndex', 'Index was out of range. Must be non-negative and less than the size of the collection.');
         if (to < from || to > t.length) throw argumentOutOfRange('count', 'Count must be positive and count must refer to a location within the string/array/collection.');
-        const set = charSetOf(chars);
-        for (let i = from; i < to; i++) if (set.has(t.charCodeAt(i))) return i;
-        return -1;
+        const matcher = charMatcher(chars);
+        // with a count, only that range is scanned (V8 slices long strings without copying)
+        const range = to < t.length ? t.substring(0, to) : t;
+        matcher.lastIndex = from;
+        return matcher.test(range) ? matcher.lastIndex - 1 : -1;
       },
       Contains: (t: string, [v, c]) => fold(t, ignoreCase(c)).includes(fold(needString(v, 'value'), ignoreCase(c))),
       StartsWith: (t: string, [v, c]) => fold(t, ignoreCase(c)).startsWith(fold(needString(v, 'value'), ignoreCase(c))),
@@ -239,7 +268,11 @@ export const STRING: NetType = register(
         if (a < 0 || a > t.length) throw argumentOutOfRange('startIndex', 'startIndex must be less than length of string.');
         return n === undefined ? t.slice(0, a) : t.slice(0, a) + t.slice(a + (n as number));
       },
-      ToCharArray: (t: string) => new NetArray(CHAR, [...Array(t.length).keys()].map((i) => NetChar.of(t.charCodeAt(i)))),
+      ToCharArray: (t: string) => {
+        const items: Value[] = new Array<Value>(t.length);
+        for (let i = 0; i < t.length; i++) items[i] = NetChar.of(t.charCodeAt(i));
+        return new NetArray(CHAR, items);
+      },
       Normalize: (t: string) => t.normalize('NFC'),
       GetHashCode: (t: string) => [...t].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) | 0, 0),
     },
