@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { diagnostic, hasErrors } from '../diagnostics/index.ts';
 import { startGateway } from '../gateway/server.ts';
+import { loadTlsFiles, tlsWarnings } from '../gateway/tls.ts';
 import { loadConfigFile, reportDiagnostics } from './common.ts';
 import { loadOrCreateDevKeys } from './dev-keys.ts';
 import { type CliIo, ExitCode } from './io.ts';
@@ -11,6 +12,9 @@ interface ServeOptions {
   readonly port: string;
   readonly record?: string;
   readonly trace?: boolean;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  readonly clientCa?: string;
 }
 
 /** Resolves when the process is asked to stop (Ctrl-C, or SIGTERM from a supervisor). */
@@ -35,6 +39,9 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     .option('-p, --port <n>', 'port on 127.0.0.1 (0 picks a free one)', '8080')
     .option('--record <file.jsonl>', 'append every exchange to this traffic file (tokens are kept as their claims only)')
     .option('--trace', 'print the policy trace under each request line')
+    .option('--tls-cert <cert.pem>', 'serve HTTPS with this PEM certificate (with --tls-key)')
+    .option('--tls-key <key.pem>', 'the PEM private key of --tls-cert')
+    .option('--client-ca <ca.pem>', 'ask clients for a certificate and trust those issued by these PEM CA certificates (needs --tls-cert)')
     .addHelpText(
       'after',
       `
@@ -56,6 +63,15 @@ With --record, replay the session later as a regression test:
   mcp-apim serve mcp-gateway.yaml --upstream http://127.0.0.1:3000/mcp --record traffic/session.jsonl
   mcp-apim test mcp-gateway.yaml traffic/session.jsonl
 
+Over HTTPS with client certificates (identity.clientCertificates), the way APIM negotiates them:
+the handshake accepts any certificate, and the compiled validate-client-certificate decides
+(401 "Client certificate missing" / "Invalid client certificate"); a chain that does not end at
+--client-ca counts as untrusted:
+
+  mcp-apim serve mcp-gateway.yaml --upstream http://127.0.0.1:3000/mcp \\
+      --tls-cert gateway.pem --tls-key gateway-key.pem --client-ca agents-ca.pem
+  curl --cacert gateway-ca.pem --cert agent.pem --key agent-key.pem https://127.0.0.1:8080/<api.path> …
+
 Stop with Ctrl-C. Exit codes: 0 stopped, 2 bad config or arguments, port taken, record file not writable.`,
     )
     .action(async (configPath: string, options: ServeOptions) => {
@@ -70,6 +86,8 @@ Stop with Ctrl-C. Exit codes: 0 stopped, 2 bad config or arguments, port taken, 
       if (!upstream || !['http:', 'https:'].includes(upstream.protocol)) problems.push(diagnostic('MA9100', `--upstream ${JSON.stringify(options.upstream)} is not an http or https URL`));
       const port = Number(options.port);
       if (!/^\d+$/.test(options.port) || port > 65535) problems.push(diagnostic('MA9101', `--port ${JSON.stringify(options.port)} is not a port number (0–65535)`));
+      const tls = loadTlsFiles(options, io.cwd);
+      problems.push(...tls.diagnostics, ...(loaded.config ? tlsWarnings(loaded.config, tls.tls) : []));
       if (!loaded.config || hasErrors(problems)) {
         reportDiagnostics(problems, loaded.sources, io);
         return setExit(ExitCode.usage);
@@ -88,6 +106,7 @@ Stop with Ctrl-C. Exit codes: 0 stopped, 2 bad config or arguments, port taken, 
         port,
         ...(options.record === undefined ? {} : { record: resolve(io.cwd, options.record) }),
         trace: options.trace === true,
+        ...(tls.tls ? { tls: tls.tls } : {}),
         log: (line) => io.stdout(`${line}\n`),
       });
       reportDiagnostics([...problems, ...started.diagnostics], loaded.sources, io);
@@ -100,6 +119,7 @@ Stop with Ctrl-C. Exit codes: 0 stopped, 2 bad config or arguments, port taken, 
           `  identity provider: ${gateway.issuer} (tokens: mcp-apim token ${configPath} --role <role> --authority ${gateway.origin})`,
           `  protected resource metadata: ${gateway.origin}/.well-known/oauth-protected-resource/${config.api.path.replace(/^\/+|\/+$/g, '')}`,
           ...(options.record === undefined ? [] : [`  recording to ${options.record}`]),
+          ...(options.clientCa === undefined ? [] : [`  client certificates: requested; trusted when issued by ${options.clientCa}`]),
           'agent method tool decision status time',
           '',
         ].join('\n'),

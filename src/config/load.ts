@@ -2,6 +2,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { type Diagnostic, diagnostic, hasErrors, type SourceSpan, sortDiagnostics } from '../diagnostics/index.ts';
 import { readTools } from './catalog.ts';
 import { validateAgainstSchema } from './schema.ts';
+import { type RawBackendCertificate, type RawClientCertificates, type RawMonitoring, readBackendCertificate, readClientCertificates, readMonitoring } from './transport-security.ts';
 import type { AnnotationName, Assignment, CatalogTool, Config, GlobalLimit, Pattern, RateLimit, RoleConfig, Rule, Sku } from './types.ts';
 import { parseYaml, pointerSegment, type SpannedDocument } from './yaml.ts';
 
@@ -71,6 +72,7 @@ export function loadConfig(file: string, text: string, host: ConfigHost): LoadRe
       type: raw.api.type ?? 'http',
       subscriptionRequired: raw.api.subscriptionRequired ?? false,
       ...(raw.api.backendAuth ? { backendAuth: { type: raw.api.backendAuth.type, resource: raw.api.backendAuth.resource, ...(raw.api.backendAuth.clientId ? { clientId: raw.api.backendAuth.clientId } : {}) } } : {}),
+      ...(raw.api.backendCertificate ? { backendCertificate: readBackendCertificate(raw.api.backendCertificate)! } : {}),
     },
     apim: { sku: raw.apim?.sku ?? 'Premium', productName: raw.apim?.productName ?? `${raw.api.name}-product`, appInsights: raw.apim?.appInsights ?? true },
     identity: {
@@ -81,6 +83,7 @@ export function loadConfig(file: string, text: string, host: ConfigHost): LoadRe
       clientApplicationIds: identity.clientApplicationIds ?? [],
       authority: (identity.authority ?? 'https://login.microsoftonline.com').replace(/\/+$/, ''),
       tokenVersion: identity.tokenVersion ?? 'both',
+      ...(identity.clientCertificates ? { clientCertificates: readClientCertificates(identity.clientCertificates)! } : {}),
     },
     catalog,
     roles,
@@ -92,6 +95,7 @@ export function loadConfig(file: string, text: string, host: ConfigHost): LoadRe
       stripHeaders: raw.security?.stripHeaders ?? [],
     },
     assignments,
+    monitoring: readMonitoring(raw.monitoring),
     tests: raw.tests ?? [],
     locate: (pointer, prefer = 'value') => {
       for (let p = pointer; ; p = p.slice(0, p.lastIndexOf('/'))) {
@@ -145,13 +149,14 @@ interface RawRule {
   methods?: string[];
 }
 interface RawConfig {
-  api: { name: string; displayName?: string; description?: string; path: string; backend: string; toolsList?: 'gateway' | 'passthrough'; type?: 'http' | 'mcp'; subscriptionRequired?: boolean; backendAuth?: { type: 'managedIdentity'; resource: string; clientId?: string } };
+  api: { name: string; displayName?: string; description?: string; path: string; backend: string; toolsList?: 'gateway' | 'passthrough'; type?: 'http' | 'mcp'; subscriptionRequired?: boolean; backendAuth?: { type: 'managedIdentity'; resource: string; clientId?: string }; backendCertificate?: RawBackendCertificate };
   apim?: { sku?: Sku; productName?: string; appInsights?: boolean };
-  identity: { tenantId: string; audience: string | string[]; validation?: Config['identity']['validation']; agentClaim?: Config['identity']['agentClaim']; clientApplicationIds?: string[]; authority?: string; tokenVersion?: Config['identity']['tokenVersion'] };
+  identity: { tenantId: string; audience: string | string[]; validation?: Config['identity']['validation']; agentClaim?: Config['identity']['agentClaim']; clientApplicationIds?: string[]; authority?: string; tokenVersion?: Config['identity']['tokenVersion']; clientCertificates?: RawClientCertificates };
   catalog: { from?: string; tools?: unknown[]; allowNonStandardNames?: boolean };
   roles: Record<string, { description?: string; displayName?: string; allow?: RawRule[]; deny?: RawRule[]; rateLimit?: { calls: number; renewalPeriod: number; per?: ('agent' | 'tool')[] } }>;
   limits?: GlobalLimit[];
   security?: { maxBodyBytes?: number; blockPatterns?: string[]; redact?: { name: string; pattern: string; replacement?: string }[]; stripHeaders?: string[] };
   assignments?: { principal: string; roles: string[] }[];
+  monitoring?: RawMonitoring;
   tests?: string[];
 }

@@ -76,6 +76,36 @@ export interface Assignment {
   readonly roles: readonly Pattern[];
 }
 
+/** `identity.clientCertificates`: which client certificates the gateway accepts. */
+export interface ClientCertificates {
+  readonly mode: 'required' | 'optional';
+  /** Upper-case hex SHA-1 thumbprints. */
+  readonly thumbprints: readonly string[];
+  readonly subject?: string;
+  readonly issuer?: string;
+  readonly validateTrust: boolean;
+  readonly validateRevocation: boolean;
+}
+
+/** `api.backendCertificate`: a Key Vault certificate APIM presents to the MCP server. */
+export interface BackendCertificate {
+  readonly keyVaultSecretId: string;
+  readonly identityClientId?: string;
+}
+
+/** `monitoring.alerts`: Azure Monitor scheduled-query alert rules over the request metric. */
+export interface AlertRules {
+  readonly location: string;
+  readonly severity: number;
+  readonly actionGroupIds: readonly string[];
+  readonly newTool?: { readonly lookbackHours: number };
+  readonly denialSpike?: { readonly threshold: number; readonly windowMinutes: number };
+}
+
+export interface Monitoring {
+  readonly alerts?: AlertRules;
+}
+
 export interface Config {
   /** Path of the config file as given (diagnostics use it). */
   readonly file: string;
@@ -90,6 +120,8 @@ export interface Config {
     readonly subscriptionRequired: boolean;
     /** The gateway's own credential towards the MCP server (the caller's token never goes through). */
     readonly backendAuth?: { readonly type: 'managedIdentity'; readonly resource: string; readonly clientId?: string };
+    /** Mutual TLS to the MCP server: the client certificate APIM presents (docs/config.md). */
+    readonly backendCertificate?: BackendCertificate;
   };
   readonly apim: { readonly sku: Sku; readonly productName: string; readonly appInsights: boolean };
   readonly identity: {
@@ -100,6 +132,8 @@ export interface Config {
     readonly clientApplicationIds: readonly string[];
     readonly authority: string;
     readonly tokenVersion: 'v1' | 'v2' | 'both';
+    /** Mutual TLS from the callers (validate-client-certificate). */
+    readonly clientCertificates?: ClientCertificates;
   };
   readonly catalog: {
     readonly tools: readonly CatalogTool[];
@@ -116,6 +150,7 @@ export interface Config {
     readonly stripHeaders: readonly string[];
   };
   readonly assignments: readonly Assignment[];
+  readonly monitoring: Monitoring;
   /** Traffic file globs for `mcp-apim test`, relative to the config file. */
   readonly tests: readonly string[];
   /** The span of the value (or key) at a JSON pointer in the config file, for diagnostics. */

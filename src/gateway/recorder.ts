@@ -6,6 +6,7 @@
  * whole session) is written when its response starts, without its events.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
+import type { ClientCertificate } from '../runtime/certificate.ts';
 import type { Headers } from '../runtime/types.ts';
 import { type RecordedAuthorization } from './recorded-token.ts';
 
@@ -19,6 +20,8 @@ export interface ExchangeRecord {
   readonly headers: Headers;
   readonly body: string | undefined;
   readonly authorization: RecordedAuthorization;
+  /** The TLS client certificate, kept as its fields (`request.clientCertificate` replays it). */
+  readonly clientCertificate?: ClientCertificate;
   /** The upstream's answer when the request was forwarded. */
   readonly backend: { readonly status: number; readonly headers: Headers; readonly body: string } | undefined;
   readonly status: number;
@@ -61,6 +64,21 @@ function gatewayAnswer(text: string): { jsonrpcErrorCode?: number; body?: unknow
   return {};
 }
 
+/** A client certificate as traffic-file fields (the format src/traffic/client-certificate.ts reads). */
+function recordedCertificate(c: ClientCertificate): Record<string, unknown> {
+  return {
+    thumbprint: c.thumbprint,
+    subject: c.subject,
+    issuer: c.issuer,
+    serialNumber: c.serialNumber,
+    notBefore: new Date(c.notBefore).toISOString(),
+    notAfter: new Date(c.notAfter).toISOString(),
+    ...(c.dnsNames.length > 0 ? { dnsNames: c.dnsNames } : {}),
+    ...(c.issuerThumbprint ? { issuerThumbprint: c.issuerThumbprint } : {}),
+    trusted: c.trusted,
+  };
+}
+
 /** One traffic line for an exchange: the request (token as claims), the upstream's answer, and the decision as `expect`. */
 export function exchangeLine(name: string, advanceMs: number, record: ExchangeRecord): Record<string, unknown> {
   return {
@@ -72,6 +90,7 @@ export function exchangeLine(name: string, advanceMs: number, record: ExchangeRe
       headers: { ...flat(record.headers, UNRECORDED_REQUEST), ...('authorization' in record.authorization ? { authorization: record.authorization.authorization } : {}) },
       ...('token' in record.authorization ? { token: record.authorization.token } : {}),
       ...bodyMember(record.body),
+      ...(record.clientCertificate ? { clientCertificate: recordedCertificate(record.clientCertificate) } : {}),
     },
     ...(record.backend ? { backend: { status: record.backend.status, headers: flat(record.backend.headers, UNRECORDED_RESPONSE), ...bodyMember(record.backend.body) } } : {}),
     expect: { status: record.status, forwarded: record.forwarded, ...(record.forwarded ? {} : gatewayAnswer(record.responseBody)) },

@@ -8,7 +8,7 @@
  * exchange too.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -26,6 +26,7 @@ import { logLine, requestedCall, summarize, traceLines } from './access-log.ts';
 import { localConfig } from './local-config.ts';
 import { recordedAuthorization } from './recorded-token.ts';
 import { type ExchangeRecord, TrafficRecorder } from './recorder.ts';
+import { clientCertificateOf, createGatewayServer, type GatewayTls, gatewayScheme } from './tls.ts';
 import { headersOf, upstream as upstreamClient } from './upstream.ts';
 
 export interface GatewayOptions {
@@ -43,6 +44,8 @@ export interface GatewayOptions {
   /** Receives one line per request (and the policy trace with `trace`). */
   readonly log?: (line: string) => void;
   readonly trace?: boolean;
+  /** Serve HTTPS (and ask for client certificates when it has a client CA). */
+  readonly tls?: GatewayTls;
 }
 
 export interface RunningGateway {
@@ -155,7 +158,7 @@ export async function startGateway(options: GatewayOptions): Promise<{ gateway?:
   const running: { ready?: Ready } = {};
   const upstream = upstreamClient();
   let origin = '';
-  const server = createServer((req, res) => {
+  const server = createGatewayServer(options.tls, (req, res) => {
     if (!running.ready) {
       writeJson(res, 503, { statusCode: 503, message: 'the gateway is starting' });
       return;
@@ -168,7 +171,7 @@ export async function startGateway(options: GatewayOptions): Promise<{ gateway?:
     upstream.close();
     return { diagnostics: [diagnostic('MA9101', `cannot listen on ${host}:${options.port}: ${address.message}`)] };
   }
-  origin = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  origin = `${gatewayScheme(options.tls)}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   const served = localConfig(config, origin, options.upstream);
   const compiled = compileConfig(served);
   const diagnostics: Diagnostic[] = [...compiled.diagnostics];
@@ -217,6 +220,7 @@ export async function startGateway(options: GatewayOptions): Promise<{ gateway?:
     let answer: BackendResponse | undefined;
     let response: GatewayResponse | undefined;
     const captured: Buffer[] | undefined = recorder ? [] : undefined;
+    const clientCertificate = clientCertificateOf(req);
     const record = (backendBody: string) => {
       if (!finishRecord || recorded) return;
       recorded = true;
@@ -226,6 +230,7 @@ export async function startGateway(options: GatewayOptions): Promise<{ gateway?:
         path,
         headers,
         body,
+        ...(clientCertificate ? { clientCertificate } : {}),
         authorization: recordedAuthorization(headers.get('authorization')?.join(', '), { keys, localIssuer: at.localIssuer, replayIssuer: at.replayIssuer, audience: config.identity.audiences[0]!, tenantId: config.identity.tenantId, now: Math.floor(arrivedAt / 1000) }),
         backend: answer && response?.forwarded ? { status: answer.status, headers: answer.headers, body: answer.stream ? backendBody : answer.body } : undefined,
         status: response?.status ?? res.statusCode,
@@ -245,7 +250,7 @@ export async function startGateway(options: GatewayOptions): Promise<{ gateway?:
         },
       };
       const host = /^[\w.\-:[\]]+$/.test(req.headers.host ?? '') ? req.headers.host! : new URL(origin).host;
-      response = await runRequest(at.deployment, at.api, { method, path, url: `http://${host}${path}`, headers, ...(body === undefined ? {} : { body }), ...(req.socket.remoteAddress ? { ipAddress: req.socket.remoteAddress.replace(/^::ffff:/, '') } : {}) }, ports);
+      response = await runRequest(at.deployment, at.api, { method, path, url: `${gatewayScheme(options.tls)}://${host}${path}`, headers, ...(body === undefined ? {} : { body }), ...(req.socket.remoteAddress ? { ipAddress: req.socket.remoteAddress.replace(/^::ffff:/, '') } : {}), ...(clientCertificate ? { clientCertificate } : {}) }, ports);
       // A policy replaced the streamed answer (on-error): nobody reads the upstream body any more.
       if (answer?.stream && response.stream !== answer.stream) upstreamAbort.abort();
       res.writeHead(response.status, response.reason || STATUS_CODES[response.status] || '', outgoingHeaders(response.stream ? response.headers : new Map([...response.headers, ['content-length', [String(Buffer.byteLength(response.body))]]])));

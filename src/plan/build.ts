@@ -2,6 +2,7 @@ import type { Config, Pattern, RateLimit, RoleConfig, Rule } from '../config/typ
 import { closest } from '../config/suggest.ts';
 import { type Diagnostic, diagnostic, sortDiagnostics } from '../diagnostics/index.ts';
 import { GlobCache, isGlob } from './glob.ts';
+import { checkTransportSecurity } from './transport-checks.ts';
 import { ALWAYS_OPEN_METHODS, type Decision, type EffectiveAnnotations, NOTIFICATION_PREFIX, type Plan, type PlanRole, type PlanTool, type ToolGroup } from './types.ts';
 import { roleId } from './uuid.ts';
 
@@ -50,6 +51,7 @@ export function buildPlan(config: Config): { plan: Plan; diagnostics: Diagnostic
   }
   checkAssignments(config, diagnostics);
   checkSecurity(config, diagnostics);
+  checkTransportSecurity(config, diagnostics);
   return { plan: { config, tools, roles, decisions, groups, roleOrder }, diagnostics: sortDiagnostics(diagnostics) };
 }
 

@@ -36,7 +36,7 @@ export async function handle(policy: EffectivePolicy, request: GatewayRequest, p
     requestId: ports.newId(),
     startedAt: ports.now(),
     originalUrl: request.url,
-    request: { method: request.method, url: request.backendUrl ?? request.url, headers: new Map([...request.headers].map(([k, v]) => [k, [...v]])), body: request.body, bodyConsumed: false, ipAddress: request.ipAddress ?? '127.0.0.1' },
+    request: { method: request.method, url: request.backendUrl ?? request.url, headers: new Map([...request.headers].map(([k, v]) => [k, [...v]])), body: request.body, bodyConsumed: false, ipAddress: request.ipAddress ?? '127.0.0.1', ...(request.clientCertificate ? { certificate: request.clientCertificate } : {}) },
     response: { status: 200, reason: 'OK', headers: new Map(), body: '' },
     variables: new Map(),
     backendBase: request.backendBase ?? new URL(request.backendUrl ?? request.url).origin,

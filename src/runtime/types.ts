@@ -1,5 +1,6 @@
 import type { CompileResult, CompiledExpression, ExpressionSource } from '../expr/api.ts';
 import type { PolicyElement } from '../policy/tree.ts';
+import type { ClientCertificate } from './certificate.ts';
 import type { Scope, Section } from './scopes.ts';
 import type { FixedWindowCounters } from './stores/fixed-window.ts';
 import type { SlidingWindowCounters } from './stores/sliding-window.ts';
@@ -20,6 +21,8 @@ export interface GatewayRequest {
   readonly headers: Headers;
   readonly body?: string;
   readonly ipAddress?: string;
+  /** The certificate the client presented in the TLS handshake (`context.Request.Certificate`). */
+  readonly clientCertificate?: ClientCertificate;
   /** The backend URL APIM computes (service URL + operation path + query): `context.Request.Url`. Defaults to `url`. */
   readonly backendUrl?: string;
   /** The service URL that `backendUrl` starts with (what set-backend-service replaces). */
@@ -143,7 +146,7 @@ export interface RequestState {
   readonly requestId: string;
   readonly startedAt: number;
   readonly originalUrl: string;
-  request: { method: string; url: string; headers: Headers; body: string | undefined; bodyConsumed: boolean; ipAddress: string };
+  request: { method: string; url: string; headers: Headers; body: string | undefined; bodyConsumed: boolean; ipAddress: string; certificate?: ClientCertificate };
   response: { status: number; reason: string; headers: Headers; body: string; stream?: BodyStream };
   readonly variables: Map<string, unknown>;
   /** The service URL the request is forwarded to; `request.url` starts with it. */

@@ -6,6 +6,7 @@
  */
 import type { Config } from '../config/types.ts';
 import type { Value } from '../expr/port.ts';
+import type { ClientCertificate } from '../runtime/certificate.ts';
 import type { Deployment } from '../runtime/deployment.ts';
 import { expressionPort } from '../runtime/expressions.ts';
 import { openIdConfiguration, tenantUrls } from '../runtime/identity/entra.ts';
@@ -110,12 +111,12 @@ export function emulatorPorts(options: { readonly now: () => number; readonly ne
  * match (or the gateway's 404), and for forwarding operations the backend URL computed from the
  * API's service URL.
  */
-export async function runRequest(deployment: Deployment, api: ReplayApi, request: { readonly method: string; readonly path: string; readonly url: string; readonly headers: Headers; readonly body?: string; readonly ipAddress?: string }, ports: Ports): Promise<GatewayResponse> {
+export async function runRequest(deployment: Deployment, api: ReplayApi, request: { readonly method: string; readonly path: string; readonly url: string; readonly headers: Headers; readonly body?: string; readonly ipAddress?: string; readonly clientCertificate?: ClientCertificate }, ports: Ports): Promise<GatewayResponse> {
   const route = deployment.route(request.method, request.path);
   if ('notFound' in route) {
     const nf = route.notFound;
     return { status: nf.status, reason: 'Not Found', headers: headersFrom(nf.headers), body: nf.body, forwarded: false, trace: [{ scope: 'gateway', section: 'gateway', policy: 'routing', message: `no API operation matches ${request.method} ${request.path}` }] };
   }
   const backend = route.forwards ? backendUrl(api.serviceUrl, api.path, request.path) : undefined;
-  return handle(route.policy, { method: request.method, url: request.url, headers: request.headers, ...(request.body === undefined ? {} : { body: request.body }), ...(request.ipAddress ? { ipAddress: request.ipAddress } : {}), ...backend }, ports);
+  return handle(route.policy, { method: request.method, url: request.url, headers: request.headers, ...(request.body === undefined ? {} : { body: request.body }), ...(request.ipAddress ? { ipAddress: request.ipAddress } : {}), ...(request.clientCertificate ? { clientCertificate: request.clientCertificate } : {}), ...backend }, ports);
 }

@@ -1,4 +1,5 @@
 import { type Diagnostic, diagnostic, LineIndex } from '../diagnostics/index.ts';
+import { readClientCertificate } from './client-certificate.ts';
 import type { BackendAnswer, Exchange, Expectation, TokenSpec, TrafficRequest } from './types.ts';
 
 /** Parses `61s`, `5m`, `2h`, `500ms`, `0s` into milliseconds; undefined when malformed. */
@@ -99,7 +100,7 @@ function bodyOf(value: Json, where: string, problems: string[], conflict: () => 
   return value.body === undefined ? undefined : JSON.stringify(value.body);
 }
 
-function readRequest(value: unknown, problems: string[], fail: (code: 'MA7005' | 'MA7007', message: string) => void): TrafficRequest | undefined {
+function readRequest(value: unknown, problems: string[], fail: (code: 'MA7005' | 'MA7007' | 'MA7020', message: string) => void): TrafficRequest | undefined {
   if (!isObject(value)) {
     problems.push('"request" must be an object');
     return undefined;
@@ -120,8 +121,10 @@ function readRequest(value: unknown, problems: string[], fail: (code: 'MA7005' |
     }
   }
   const bodyText = bodyOf(value, 'request', problems, () => fail('MA7007', 'give either request.body or request.bodyText, not both'));
+  const certificate = value.clientCertificate === undefined ? undefined : readClientCertificate(value.clientCertificate);
+  if (certificate && certificate.problems.length > 0) fail('MA7020', certificate.problems.join('; '));
   if (typeof value.method !== 'string' || typeof value.path !== 'string') return undefined;
-  return { method: value.method, path: value.path, headers, ...(token ? { token } : {}), ...(bodyText !== undefined ? { bodyText } : {}) };
+  return { method: value.method, path: value.path, headers, ...(token ? { token } : {}), ...(bodyText !== undefined ? { bodyText } : {}), ...(certificate?.certificate ? { clientCertificate: certificate.certificate } : {}) };
 }
 
 function readBackend(value: unknown, problems: string[]): BackendAnswer | undefined {

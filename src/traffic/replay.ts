@@ -79,7 +79,7 @@ export async function replayFile(file: string, exchanges: readonly Exchange[], o
         return { status: 200, headers: headersFrom({}), body: '' };
       },
     };
-    const response = await runRequest(deployment, api, { method: exchange.request.method, path: exchange.request.path, url, headers: headersFrom(headers), ...(exchange.request.bodyText === undefined ? {} : { body: exchange.request.bodyText }) }, ports);
+    const response = await runRequest(deployment, api, { method: exchange.request.method, path: exchange.request.path, url, headers: headersFrom(headers), ...(exchange.request.bodyText === undefined ? {} : { body: exchange.request.bodyText }), ...(exchange.request.clientCertificate ? { clientCertificate: exchange.request.clientCertificate } : {}) }, ports);
     const flatHeaders = Object.fromEntries([...response.headers].map(([k, v]) => [k, v.join(',')]));
     const failures = checkExpectation(exchange.expect, { status: response.status, forwarded: response.forwarded, headers: flatHeaders, bodyText: response.body });
     results.push({

@@ -1,3 +1,4 @@
+import type { ClientCertificate } from '../runtime/certificate.ts';
 import type { TokenRequest } from '../runtime/identity/mint.ts';
 
 /** One recorded exchange (DESIGN §6): a request, the upstream's answer, and what the client must see. */
@@ -20,6 +21,8 @@ export interface TrafficRequest {
   readonly token?: TokenSpec;
   /** The body as text (from `body` serialised, or `bodyText` as given); absent for no body. */
   readonly bodyText?: string;
+  /** `request.clientCertificate`: what the client presents in the TLS handshake. */
+  readonly clientCertificate?: ClientCertificate;
 }
 
 /** `request.token`: what the local identity provider mints for the exchange. */

@@ -33,7 +33,7 @@ function metricsOf(trace: readonly { policy: string; message: string }[], at: nu
     });
 }
 
-/** docs/monitoring.md, "new tool for an agent": allowed calls in the last day whose pair is absent from the 14 days before. */
+/** The rule of docs/monitoring.md, "an agent calls a tool it has not called before", on a scale of days (a manual hunt with `lookback = 14d`, `recent = 1d`). */
 function newToolSignals(metrics: readonly Metric[], now: number, lookbackDays = 14): string[] {
   const recent = metrics.filter((m) => m.at > now - DAY && m.decision === 'allow' && m.tool !== '');
   const baseline = new Set(metrics.filter((m) => m.at <= now - DAY && m.at > now - (lookbackDays + 1) * DAY && m.decision === 'allow').map((m) => `${m.agent}|${m.tool}`));

@@ -21,7 +21,7 @@ export interface ArmTarget {
 
 export interface RawRequest {
   readonly method: 'GET' | 'PUT' | 'DELETE' | 'POST' | 'HEAD';
-  /** A path below the service (`apis/x`), or an absolute URL (LRO polls). */
+  /** A path below the service (`apis/x`), a full ARM id (`/subscriptions/…`), or an absolute URL (LRO polls). */
   readonly path: string;
   readonly apiVersion?: string;
   readonly query?: Readonly<Record<string, string>>;
@@ -77,6 +77,10 @@ export function createArmConnection(options: ConnectionOptions): ArmConnection {
       let url: URL;
       if (/^https?:\/\//.test(request.path)) {
         url = new URL(request.path);
+      } else if (request.path.startsWith('/subscriptions/')) {
+        // A resource beside the service (an alert rule in its resource group): a full ARM id.
+        url = new URL(`${endpoint.publicOrigin}${request.path}`);
+        url.searchParams.set('api-version', request.apiVersion ?? SDK_API_VERSION);
       } else {
         url = new URL(`${endpoint.publicOrigin}${base}/${request.path}`);
         url.searchParams.set('api-version', request.apiVersion ?? SDK_API_VERSION);

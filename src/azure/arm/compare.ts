@@ -14,7 +14,7 @@ const WRITE_ONLY: Partial<Record<KindName, readonly string[]>> = {
 };
 const POLICY_KINDS: ReadonlySet<KindName> = new Set(['apiPolicy', 'operationPolicy', 'policyFragment']);
 /** Members holding ARM resource ids (case-insensitive). */
-const ID_MEMBERS = new Set(['apiId', 'loggerId', 'resourceId', 'sourceApiId', 'apiVersionSetId']);
+const ID_MEMBERS = new Set(['apiId', 'loggerId', 'resourceId', 'sourceApiId', 'apiVersionSetId', 'scopes', 'actionGroups', 'certificateIds']);
 /** Arrays whose order means nothing. */
 const SET_MEMBERS = new Set(['protocols', 'tags']);
 

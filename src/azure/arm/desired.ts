@@ -19,6 +19,9 @@ export const KIND_BY_TYPE = {
   'Microsoft.ApiManagement/service/apis/diagnostics': 'apiDiagnostic',
   'Microsoft.ApiManagement/service/products': 'product',
   'Microsoft.ApiManagement/service/products/apiLinks': 'productApiLink',
+  'Microsoft.ApiManagement/service/certificates': 'certificate',
+  // Beside the service, in its resource group (raw ARM requests at their own api-version).
+  'Microsoft.Insights/scheduledQueryRules': 'alertRule',
 } as const;
 
 export type ResourceType = keyof typeof KIND_BY_TYPE;
@@ -41,6 +44,9 @@ export const APPLY_RANK: Readonly<Record<KindName, number>> = {
   apiDiagnostic: 7,
   product: 8,
   productApiLink: 9,
+  // Policies and backends name certificates; alert rules only read what the gateway logs.
+  certificate: 1,
+  alertRule: 10,
 };
 
 /** The tag APIM named values carry when mcp-apim manages them. */
@@ -51,13 +57,15 @@ export interface DesiredResource {
   readonly type: ResourceType;
   /** Name segments below the service, e.g. `['mcp-tools', 'mcp-post']`. */
   readonly name: readonly string[];
-  /** Path below the service, e.g. `apis/mcp-tools/operations/mcp-post`. */
+  /** Path below the service, e.g. `apis/mcp-tools/operations/mcp-post`; for a resource beside the service its full ARM id. */
   readonly path: string;
   /** Full ARM id. */
   readonly id: string;
   readonly apiVersion: string;
   /** ARM REST `properties`, references resolved. */
   readonly properties: Readonly<Record<string, unknown>>;
+  /** Envelope members written beside `properties` (a tracked resource's `location` and `kind`). */
+  readonly envelope?: Readonly<Record<string, unknown>>;
 }
 
 export interface DesiredState {
@@ -90,7 +98,9 @@ export function desiredState(model: InfraModel, serviceId: string, parameters: R
   if (missing.length > 0 || unknown.length > 0) return { missing, unknown };
   const values = Object.fromEntries(model.parameters.filter((p) => p.name !== 'apimName').map((p) => [p.name, parameters[p.name] ?? p.default!]));
   const secrets = model.parameters.filter((p) => p.secure && values[p.name]).map((p) => values[p.name]!);
-  const ids = new Map(model.resources.map((r) => [r.symbol, `${serviceId}/${resourcePath(r.type, r.name)}`]));
+  // A resource-group resource's id: the resource group's id (the service id up to its provider), its type and name.
+  const groupId = serviceId.slice(0, serviceId.toLowerCase().indexOf('/providers/microsoft.apimanagement/'));
+  const ids = new Map(model.resources.map((r) => [r.symbol, r.scope === 'resourceGroup' ? `${groupId}/providers/${r.type}/${encodeURIComponent(r.name[0]!)}` : `${serviceId}/${resourcePath(r.type, r.name)}`]));
   const resolve = (v: Value): unknown => {
     if (isRef(v)) {
       if (v.ref === 'param') return values[v.name];
@@ -112,7 +122,9 @@ export function desiredState(model: InfraModel, serviceId: string, parameters: R
       properties.tags = [...new Set([...((properties.tags as string[] | undefined) ?? []), MANAGED_TAG])];
       if (properties.secret === true && typeof properties.value === 'string') secrets.push(properties.value);
     }
-    resources.push({ kind, type: r.type, name: r.name, path: resourcePath(r.type, r.name), id: ids.get(r.symbol)!, apiVersion: r.apiVersion, properties });
+    const envelope = { ...(r.location !== undefined ? { location: resolve(r.location) } : {}), ...(r.kind !== undefined ? { kind: r.kind } : {}) };
+    const path = r.scope === 'resourceGroup' ? ids.get(r.symbol)! : resourcePath(r.type, r.name);
+    resources.push({ kind, type: r.type, name: r.name, path, id: ids.get(r.symbol)!, apiVersion: r.apiVersion, properties, ...(Object.keys(envelope).length > 0 ? { envelope } : {}) });
   }
   return { state: { resources, secrets } };
 }

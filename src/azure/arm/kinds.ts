@@ -32,6 +32,8 @@ export interface ResourceRef {
   readonly name: readonly string[];
   readonly path: string;
   readonly apiVersion: string;
+  /** Envelope members a write sends beside `properties` (location, kind). */
+  readonly envelope?: Readonly<Record<string, unknown>>;
 }
 
 type Props = Record<string, unknown>;
@@ -121,6 +123,10 @@ export async function readResource(conn: ArmConnection, ref: ResourceRef): Promi
       return typedRead(ref.kind, () => sdk.product.get(rg, svc, n[0]!) as never);
     case 'productApiLink':
       return typedRead(ref.kind, () => sdk.productApiLink.get(rg, svc, n[0]!, n[1]!) as never);
+    case 'certificate':
+      return typedRead(ref.kind, () => sdk.certificate.get(rg, svc, n[0]!) as never);
+    case 'alertRule':
+      return rawRead(conn, ref.path, ref.apiVersion);
   }
 }
 
@@ -129,7 +135,7 @@ export async function writeResource(conn: ArmConnection, ref: ResourceRef, prope
   const { resourceGroup: rg, serviceName: svc } = conn.target;
   const sdk = conn.sdk;
   const n = ref.name;
-  if (ref.apiVersion !== SDK_API_VERSION) return rawWrite(conn, ref.path, ref.apiVersion, properties, ifMatch, io);
+  if (ref.apiVersion !== SDK_API_VERSION || ref.kind === 'alertRule') return rawWrite(conn, ref.path, ref.apiVersion, properties, ifMatch, io, ref.envelope);
   const p = toSdk(ref.kind, properties) as never;
   const options = { ...(ifMatch !== undefined ? { ifMatch } : {}) };
   const lro = { ...options, ...(io.pollIntervalMs !== undefined ? { updateIntervalInMs: io.pollIntervalMs } : {}) };
@@ -168,6 +174,9 @@ export async function writeResource(conn: ArmConnection, ref: ResourceRef, prope
       // A link holds nothing but the API id; the SDK takes no If-Match for it.
       await sdk.productApiLink.createOrUpdate(rg, svc, n[0]!, n[1]!, p);
       return;
+    case 'certificate':
+      await sdk.certificate.createOrUpdate(rg, svc, n[0]!, p, options);
+      return;
   }
 }
 
@@ -204,6 +213,10 @@ export async function deleteResource(conn: ArmConnection, ref: ResourceRef, ifMa
         return await sdk.product.delete(rg, svc, n[0]!, ifMatch);
       case 'productApiLink':
         return await sdk.productApiLink.delete(rg, svc, n[0]!, n[1]!);
+      case 'certificate':
+        return await sdk.certificate.delete(rg, svc, n[0]!, ifMatch);
+      case 'alertRule':
+        return await rawDelete(conn, ref.path, ref.apiVersion, ifMatch, io);
     }
   } catch (error) {
     if (isNotFound(error)) return;

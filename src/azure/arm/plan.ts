@@ -106,7 +106,7 @@ export async function planDeployment(ctx: DeployContext, state: DesiredState, op
   const changes: PlannedChange[] = [];
   for (const r of ordered) {
     const live = await armCall(ctx, `read ${r.path}`, () => readResource(conn, r));
-    const base = { kind: r.kind, type: r.type, name: r.name, path: r.path, id: r.id, apiVersion: r.apiVersion, properties: r.properties };
+    const base = { kind: r.kind, type: r.type, name: r.name, path: r.path, id: r.id, apiVersion: r.apiVersion, properties: r.properties, ...(r.envelope ? { envelope: r.envelope } : {}) };
     if (!live) {
       changes.push({ ...base, action: 'create', changed: [] });
       continue;

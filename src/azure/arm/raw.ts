@@ -37,8 +37,8 @@ export async function rawList(conn: ArmConnection, collection: string, apiVersio
   }
 }
 
-export async function rawWrite(conn: ArmConnection, path: string, apiVersion: string, properties: Record<string, unknown>, ifMatch: string | undefined, io: IoOptions): Promise<void> {
-  const response = await conn.raw({ method: 'PUT', path, apiVersion, body: { properties }, ...(ifMatch !== undefined ? { ifMatch } : {}) });
+export async function rawWrite(conn: ArmConnection, path: string, apiVersion: string, properties: Record<string, unknown>, ifMatch: string | undefined, io: IoOptions, envelope: Readonly<Record<string, unknown>> = {}): Promise<void> {
+  const response = await conn.raw({ method: 'PUT', path, apiVersion, body: { ...envelope, properties }, ...(ifMatch !== undefined ? { ifMatch } : {}) });
   if (response.status >= 400) throw failure(response);
   await awaitOperation(conn, response, io, async () => {
     const current = await conn.raw({ method: 'GET', path, apiVersion });

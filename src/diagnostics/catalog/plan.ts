@@ -12,4 +12,8 @@ export const planCodes = {
   MA2008: { severity: 'warning', summary: 'Redaction reads the response body, which buffers tools/call results and stops streaming.' },
   MA2009: { severity: 'error', summary: 'A redaction pattern is not a valid regular expression.' },
   MA2010: { severity: 'warning', summary: 'A deny rule removes nothing that the same role allows.' },
+  MA2030: { severity: 'error', summary: 'identity.clientCertificates lists more than the ten identities validate-client-certificate accepts.' },
+  MA2031: { severity: 'warning', summary: 'Client certificate chains are validated on a tier that cannot hold CA certificates, so every certificate is refused.' },
+  MA2032: { severity: 'error', summary: 'monitoring.alerts need the Application Insights logger (apim.appInsights), which is switched off.' },
+  MA2033: { severity: 'warning', summary: 'Client certificates are accepted by name without chain validation: a self-signed certificate can carry any name.' },
 } as const satisfies CatalogPart;

@@ -9,4 +9,5 @@ export const trafficCodes = {
   MA7005: { severity: 'error', summary: 'A request gives both headers.authorization and token.' },
   MA7006: { severity: 'error', summary: 'An advance duration is not of the form 61s, 5m, 2h or 500ms.' },
   MA7007: { severity: 'error', summary: 'A request gives both body and bodyText.' },
+  MA7020: { severity: 'error', summary: 'A request clientCertificate is not usable: PEM that does not parse, a thumbprint that is not 40 hex digits, a date that is not ISO 8601, or an unknown member.' },
 } as const satisfies CatalogPart;

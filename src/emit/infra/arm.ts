@@ -11,6 +11,7 @@ function armString(s: string): string {
 }
 
 function resourceId(r: Resource): string {
+  if (r.scope === 'resourceGroup') return `[resourceId(${armLiteral(r.type)}, ${armLiteral(r.name[0]!)})]`;
   return `[resourceId(${armLiteral(r.type)}, parameters('apimName'), ${r.name.map(armLiteral).join(', ')})]`;
 }
 
@@ -36,11 +37,13 @@ export function emitArm(model: InfraModel): string {
   const bySymbol = new Map(model.resources.map((r) => [r.symbol, r]));
   const resources = model.resources.map((r) => {
     // ARM needs every dependency spelled out, parents included.
-    const deps = [...new Set([...(r.parent !== 'apim' ? [r.parent] : []), ...r.dependsOn])].map((s) => bySymbol.get(s)!).map(resourceId);
+    const deps = [...new Set([...(r.parent !== 'apim' && r.scope !== 'resourceGroup' ? [r.parent] : []), ...r.dependsOn])].map((s) => bySymbol.get(s)!).map(resourceId);
     return {
       type: r.type,
       apiVersion: r.apiVersion,
-      name: `[format('${['{0}', ...r.name.map((_, i) => `{${i + 1}}`)].join('/')}', parameters('apimName'), ${r.name.map(armLiteral).join(', ')})]`,
+      name: r.scope === 'resourceGroup' ? armString(r.name[0]!) : `[format('${['{0}', ...r.name.map((_, i) => `{${i + 1}}`)].join('/')}', parameters('apimName'), ${r.name.map(armLiteral).join(', ')})]`,
+      ...(r.location !== undefined ? { location: value(r.location, model) } : {}),
+      ...(r.kind !== undefined ? { kind: r.kind } : {}),
       properties: value(r.properties as Value, model),
       ...(deps.length > 0 ? { dependsOn: deps } : {}),
     };

@@ -39,7 +39,9 @@ function value(v: Value, indent: string): string {
 
 function resource(r: Resource, model: InfraModel): string {
   const needsUnion = r.apiVersion.includes('preview') && 'mcpProperties' in r.properties;
-  const lines = [`resource ${r.symbol} '${r.type}@${r.apiVersion}' = {`, `  parent: ${r.parent}`, `  name: ${bicepString(r.name[r.name.length - 1]!)}`];
+  const lines = [`resource ${r.symbol} '${r.type}@${r.apiVersion}' = {`, ...(r.scope === 'resourceGroup' ? [] : [`  parent: ${r.parent}`]), `  name: ${bicepString(r.name[r.name.length - 1]!)}`];
+  if (r.location !== undefined) lines.push(`  location: ${value(r.location, '  ')}`);
+  if (r.kind !== undefined) lines.push(`  kind: ${bicepString(r.kind)}`);
   if (needsUnion) {
     // The typed model of the preview API version does not know these members yet: union() keeps Bicep from rejecting them.
     const typed = Object.fromEntries(Object.entries(r.properties).filter(([k]) => !['type', 'backendId', 'mcpProperties'].includes(k)));

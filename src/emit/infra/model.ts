@@ -1,4 +1,6 @@
 import type { Plan } from '../../plan/types.ts';
+import { alertParameters, alertRules } from './alerts.ts';
+import { withBackendCertificate } from './certificates.ts';
 
 /**
  * The APIM resources a config needs, as plain data. One model drives Bicep, ARM JSON and (later)
@@ -12,8 +14,13 @@ export interface Resource {
   readonly apiVersion: string;
   /** Name segments below the service: `['mcp-tools']`, `['mcp-tools', 'mcp-post']`. */
   readonly name: readonly string[];
-  /** Symbol of the parent resource (`apim` for children of the service). */
+  /** Symbol of the parent resource (`apim` for children of the service; ignored for resource-group scope). */
   readonly parent: string;
+  /** `resourceGroup`: a resource beside the service, not below it (alert rules); `name` is then its one name. */
+  readonly scope?: 'resourceGroup';
+  /** Envelope members of tracked resources (resource-group scope): region and kind. */
+  readonly location?: Value;
+  readonly kind?: string;
   readonly properties: Readonly<Record<string, Value>>;
   /** Dependencies Bicep cannot infer (references made by name inside policy text). */
   readonly dependsOn: readonly string[];
@@ -51,7 +58,7 @@ const T = 'Microsoft.ApiManagement/service';
 /** Every resource says who manages it; deploy and prune rely on this (with the naming convention). */
 export const MANAGED_MARK = 'Managed by mcp-apim; changes are overwritten by the next deploy.';
 
-const param = (name: string): Ref => ({ ref: 'param', name });
+export const param = (name: string): Ref => ({ ref: 'param', name });
 const file = (path: string, content: string): Ref => ({ ref: 'file', path, content });
 const id = (symbol: string): Ref => ({ ref: 'id', symbol });
 
@@ -147,5 +154,6 @@ export function infraModel(plan: Plan, policies: { api: string; toolsList: strin
       },
     );
   }
-  return { parameters, resources };
+  parameters.push(...alertParameters(plan));
+  return { parameters, resources: [...withBackendCertificate(plan, resources), ...alertRules(plan)] };
 }

@@ -1,5 +1,6 @@
 import type { Plan } from '../../plan/types.ts';
 import { block, comment, el, expr, serialize, text, type XmlChild, type XmlElement } from '../xml.ts';
+import { backendCertificate, clientCertificateCheck, clientCertificateOnError } from './certificates.ts';
 import { classifierBody } from './classifier.ts';
 import { csString } from './csharp.ts';
 import { tokenValidation } from './token.ts';
@@ -147,6 +148,7 @@ export function apiPolicy(plan: Plan): string {
     el('base'),
     comment('0. Client-supplied copies of internal and identity headers, and method overrides, are removed before anything reads them.'),
     ...strip.map((name) => el('set-header', { name, 'exists-action': 'delete' })),
+    ...clientCertificateCheck(plan),
     comment('1. Token (401): Entra ID, tenant pinned, audience checked.'),
     tokenValidation(plan),
     comment('2-3. Shape (400, 413) and authorization (403): one strict pass over the body; the tool is looked up, not searched.'),
@@ -175,6 +177,7 @@ export function apiPolicy(plan: Plan): string {
     el('set-header', { name: 'x-mcp-apim-tool', 'exists-action': 'override' }, el('value', {}, text(expr(field('tool', 'string'))))),
     el('set-header', { name: 'x-mcp-apim-role', 'exists-action': 'override' }, el('value', {}, text(expr(field('role', 'string'))))),
     ...backendCredential(plan),
+    ...backendCertificate(plan),
   );
   const backend = el('backend', {}, comment('Streamed: SSE responses pass through as they arrive.'), el('forward-request', { timeout: '240', 'buffer-response': 'false' }));
   const outbound = el('outbound', {}, el('base'), redaction(plan));
@@ -185,6 +188,7 @@ export function apiPolicy(plan: Plan): string {
     el(
       'choose',
       {},
+      ...clientCertificateOnError(plan),
       el(
         'when',
         { condition: expr('context.Response.StatusCode == 401') },

@@ -14,6 +14,7 @@ import { STRING } from './string.ts';
 import { NetGuid, bytes } from './system.ts';
 import { toNetString } from './text.ts';
 import { NetDateTime, NetTimeSpan, TICKS_PER_MS } from './time.ts';
+import { type CertificateFacts, certificateValue } from './x509.ts';
 
 type HeaderMap = Map<string, string[]>;
 
@@ -22,7 +23,7 @@ export interface ContextState {
   readonly requestId: string;
   readonly startedAt: number;
   readonly originalUrl: string;
-  readonly request: { method: string; url: string; headers: HeaderMap; body: string | undefined; bodyConsumed: boolean; ipAddress: string };
+  readonly request: { method: string; url: string; headers: HeaderMap; body: string | undefined; bodyConsumed: boolean; ipAddress: string; certificate?: CertificateFacts };
   readonly response: { status: number; reason: string; headers: HeaderMap; body: string };
   readonly variables: Map<string, unknown>;
   readonly lastError: { readonly source: string; readonly reason: string; readonly message: string; readonly scope: string; readonly section: string; readonly path: string; readonly policyId: string } | undefined;
@@ -253,7 +254,7 @@ export function contextValue(state: ContextState, info: ContextInfo): NetRecord 
       Body: () => (has(state.request.body) ? requestBody : null),
       IpAddress: () => state.request.ipAddress,
       MatchedParameters: () => new NetDictionary(VARIABLES),
-      Certificate: () => null,
+      Certificate: () => certificateValue(state.request.certificate),
     })),
     Response: once(() => new NetRecord(RESPONSE, {
       StatusCode: () => state.response.status,

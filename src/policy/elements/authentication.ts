@@ -1,5 +1,5 @@
 /** Authentication and authorization: token validation, header and IP checks, backend credentials. */
-import { ALL_SCOPES, bool, type ElementSchema, exprText, fixedName, int, listPart, literalText, notYet, oneOfValues, policy, type PolicySchema, str, textPart } from './schema.ts';
+import { ALL_SCOPES, bool, type ElementSchema, exprText, fixedName, int, listPart, literalText, oneOfValues, policy, type PolicySchema, str, textPart } from './schema.ts';
 
 const TOKEN_SOURCE = ['header-name', 'query-parameter-name', 'token-value'];
 
@@ -199,7 +199,10 @@ export const validateClientCertificate: PolicySchema = policy({
   },
   content: 'elements',
   children: { identities: { schema: { ...listPart('identities', 'Identities of which one must match.', certificateIdentity), children: { identity: { schema: certificateIdentity, min: 1, max: 10 } } }, max: 1 } },
-  emulator: notYet('the emulator has no TLS client certificates'),
+  emulator: {
+    status: 'supported',
+    reason: "checks the request's client certificate (`mcp-apim serve --client-ca`, or `request.clientCertificate` in traffic): trust and revocation are facts of the handshake or the traffic file (no revocation lists are fetched); an identity's issuer-certificate-id never matches (no APIM certificate store)",
+  },
 });
 
 export const authenticationBasic: PolicySchema = policy({

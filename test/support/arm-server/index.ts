@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { Faults, type FaultRule } from './faults.ts';
 import { type KindSpec, route, type ServiceRef, serviceId } from './paths.ts';
+import { AlertRuleStore, alertRuleRoute } from './insights.ts';
 import { ArmError, ArmStore, type StoredResource } from './store.ts';
 
 export { FAULTS, type FaultRule } from './faults.ts';
@@ -59,6 +60,8 @@ export interface ArmServer {
   /** The origin the server writes into the URLs it hands out. */
   readonly publicOrigin: string;
   readonly store: ArmStore;
+  /** Alert rules (Microsoft.Insights/scheduledQueryRules) in the services' resource groups. */
+  readonly alertRules: AlertRuleStore;
   readonly faults: Faults;
   readonly log: LoggedRequest[];
   /** LRO behaviour per kind key (`apis`, `namedValues`, …); absent = synchronous. */
@@ -87,6 +90,7 @@ interface PendingOperation {
 
 export async function startArmServer(options: ArmServerOptions = {}): Promise<ArmServer> {
   const store = new ArmStore();
+  const alertRules = new AlertRuleStore();
   for (const s of options.services ?? [DEFAULT_SERVICE]) store.addService(s.subscription, s.resourceGroup, s.service, 'sku' in s ? s.sku : undefined);
   const faults = new Faults();
   const log: LoggedRequest[] = [];
@@ -257,6 +261,17 @@ export async function startArmServer(options: ArmServerOptions = {}): Promise<Ar
   }
 
   function dispatch(req: IncomingMessage, res: ServerResponse, entry: LoggedRequest, url: URL): void {
+    const alert = alertRuleRoute(url.pathname);
+    if (alert) {
+      const apiVersion = url.searchParams.get('api-version');
+      if (!apiVersion) throw new ArmError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
+      const fault = faults.pick(req.method!, url.pathname);
+      if (fault) return sendFault(res, entry, fault);
+      const group = [...store.services.values()].some((s) => s.ref.subscription.toLowerCase() === alert.subscription.toLowerCase() && s.ref.resourceGroup.toLowerCase() === alert.resourceGroup.toLowerCase());
+      if (!group) throw new ArmError(404, 'ResourceGroupNotFound', `Resource group '${alert.resourceGroup}' could not be found.`);
+      const out = alertRules.handle(req.method!, alert, apiVersion, entry.body);
+      return send(res, entry, out.status, out.body);
+    }
     const r = route(url.pathname);
     if (r.kind === 'unknown') throw new ArmError(404, 'NotFound', `No route for ${url.pathname}.`);
     if (r.kind === 'operationResult') return handleOperationResult(res, entry, r.operationId);
@@ -353,6 +368,7 @@ export async function startArmServer(options: ArmServerOptions = {}): Promise<Ar
     origin,
     publicOrigin,
     store,
+    alertRules,
     faults,
     log,
     lro,

@@ -11,6 +11,7 @@ export function useArmServer(options: Parameters<typeof startArmServer>[0], bind
   after(() => server?.close());
   beforeEach(() => {
     server!.store.resources.clear();
+    server!.alertRules.rules.clear();
     server!.faults.clear();
     server!.lro.clear();
     server!.resetLog();

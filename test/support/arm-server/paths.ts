@@ -28,6 +28,7 @@ export const KINDS: readonly KindSpec[] = [
   { key: 'loggers', pattern: ['loggers', '*'], type: `${T}/loggers` },
   { key: 'diagnostics', pattern: ['diagnostics', '*'], type: `${T}/diagnostics` },
   { key: 'policies', pattern: ['policies', '*'], type: `${T}/policies` },
+  { key: 'certificates', pattern: ['certificates', '*'], type: `${T}/certificates` },
 ];
 
 export interface ServiceRef {

@@ -8,6 +8,7 @@ export interface PolicyReferences {
   readonly namedValues: readonly string[];
   readonly fragments: readonly string[];
   readonly backends: readonly string[];
+  readonly certificates: readonly string[];
 }
 
 export function policyReferences(xml: string): PolicyReferences {
@@ -16,6 +17,7 @@ export function policyReferences(xml: string): PolicyReferences {
     namedValues: all(/\{\{([A-Za-z0-9\-._]+)\}\}/g),
     fragments: all(/<include-fragment\b[^>]*\bfragment-id\s*=\s*"([^"]*)"/g),
     backends: all(/<set-backend-service\b[^>]*\bbackend-id\s*=\s*"([^"]*)"/g),
+    certificates: all(/<authentication-certificate\b[^>]*\bcertificate-id\s*=\s*"([^"]*)"/g),
   };
 }
 

@@ -153,6 +153,14 @@ export class ArmStore {
         const { credentials, ...rest } = properties;
         return { properties: rest, secret: credentials };
       }
+      case 'certificates': {
+        // APIM takes the PFX inline (data, password) or a Key Vault secret it reads with its identity.
+        const kv = properties.keyVault as { secretIdentifier?: unknown } | undefined;
+        if (kv === undefined && typeof properties.data !== 'string') throw validation("Either 'data' or 'keyVault' is required.", 'keyVault');
+        if (kv !== undefined && (typeof kv.secretIdentifier !== 'string' || !/^https:\/\/[^/]+\/secrets\//.test(kv.secretIdentifier))) throw validation("'keyVault.secretIdentifier' must be a Key Vault secret URL.", 'keyVault.secretIdentifier');
+        const { data, password, ...rest } = properties;
+        return { properties: rest, secret: data === undefined ? undefined : { data, password } };
+      }
       case 'apiDiagnostics':
       case 'diagnostics':
         if (!this.resolveId(service, String(properties.loggerId ?? ''), 'loggers')) throw validation(`Logger '${String(properties.loggerId)}' could not be found.`, 'loggerId');
@@ -200,8 +208,12 @@ export class ArmStore {
     if (spec.key === 'backends') {
       used = [...users((refs) => refs.backends, names[0]!), ...[...this.resources.values()].filter((x) => x.spec.key === 'apis' && String(x.properties.backendId ?? '').toLowerCase() === names[0]!.toLowerCase())];
     }
+    if (spec.key === 'certificates') {
+      const certificateId = `/certificates/${names[0]!}`.toLowerCase();
+      used = [...users((refs) => refs.certificates, names[0]!), ...[...this.resources.values()].filter((x) => x.spec.key === 'backends' && ((x.properties.credentials as { certificateIds?: string[] } | undefined)?.certificateIds ?? []).some((id) => id.toLowerCase() === certificateId))];
+    }
     if (used.length > 0) {
-      const what = { policyFragments: 'Policy Fragment', namedValues: 'Named Value', backends: 'Backend' }[spec.key as 'backends'];
+      const what = { policyFragments: 'Policy Fragment', namedValues: 'Named Value', backends: 'Backend', certificates: 'Certificate' }[spec.key as 'backends'];
       throw validation(`The ${what} '${names[0]}' is used by the following entities: ${used.map((u) => u.id).join(', ')}`, 'id');
     }
     return r;
@@ -230,6 +242,13 @@ export class ArmStore {
       properties.apiRevision ??= '1';
       properties.subscriptionKeyParameterNames ??= { header: 'Ocp-Apim-Subscription-Key', query: 'subscription-key' };
     }
+    if (r.spec.key === 'certificates' && properties.keyVault) {
+      // APIM has read the certificate from Key Vault: what a GET shows besides the reference.
+      properties.keyVault = { ...(properties.keyVault as object), lastStatus: { code: 'Success', message: 'Fetched the certificate from Key Vault.', timeStampUtc: '2026-01-01T00:00:00Z' } };
+      properties.subject = 'CN=mcp-gateway-client';
+      properties.thumbprint = '5F2A7C1E9B3D4F6A8C0E2B4D6F8A0C2E4B6D8F0A';
+      properties.expirationDate = '2027-01-01T00:00:00Z';
+    }
     if (r.spec.key === 'apis' || r.spec.key === 'namedValues' || r.spec.key === 'policyFragments') {
       properties.provisioningState = r.provisioningReads > 0 ? 'InProgress' : 'Succeeded';
     }
@@ -247,6 +266,7 @@ export class ArmStore {
     for (const nv of refs.namedValues) if (!displayNames.has(nv.toLowerCase())) throw validation(`Cannot find a property '${nv}'.`, 'representation');
     for (const f of refs.fragments) if (!this.find(service, kind('policyFragments'), [f])) throw validation(`Policy fragment with id '${f}' could not be found.`, 'representation');
     for (const b of refs.backends) if (!this.find(service, kind('backends'), [b])) throw validation(`Backend with id '${b}' could not be found.`, 'representation');
+    for (const c of refs.certificates) if (!this.find(service, kind('certificates'), [c])) throw validation(`Certificate with id '${c}' could not be found.`, 'representation');
     return { format: 'rawxml', value };
   }
 
