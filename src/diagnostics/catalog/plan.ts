@@ -12,4 +12,8 @@ export const planCodes = {
   MA2008: { severity: 'warning', summary: 'Redaction reads the response body, which buffers tools/call results and stops streaming.' },
   MA2009: { severity: 'error', summary: 'A redaction pattern is not a valid regular expression.' },
   MA2010: { severity: 'warning', summary: 'A deny rule removes nothing that the same role allows.' },
+  MA2020: { severity: 'error', summary: 'api.toolsList is passthrough but some tools are bridged to REST: the MCP server cannot list them.' },
+  MA2021: { severity: 'warning', summary: "An inputSchema property of a bridged tool is never sent to the REST service (not mapped, and the method sends no body of remaining arguments)." },
+  MA2022: { severity: 'warning', summary: 'api.restBackend is set but no catalog tool is bridged to it.' },
+  MA2023: { severity: 'warning', summary: "api.backend is not used: with api.restBackend.mode native the API is APIM's REST-as-MCP server." },
 } as const satisfies CatalogPart;
