@@ -1,4 +1,5 @@
 import type { Plan } from '../../plan/types.ts';
+import { bridgeInfra } from './bridge.ts';
 
 /**
  * The APIM resources a config needs, as plain data. One model drives Bicep, ARM JSON and (later)
@@ -147,5 +148,5 @@ export function infraModel(plan: Plan, policies: { api: string; toolsList: strin
       },
     );
   }
-  return { parameters, resources };
+  return bridgeInfra(plan, { parameters, resources });
 }

@@ -18,7 +18,7 @@
 import { inputProperties, schemaTypes } from '../../config/bridge.ts';
 import { METHODS_WITH_BODY, restBackendId } from '../../config/bridge-types.ts';
 import type { Plan, PlanTool } from '../../plan/types.ts';
-import { block, comment, el, expr, text, type XmlChild } from '../xml.ts';
+import { block, comment, el, expr, serialize, text, type XmlChild } from '../xml.ts';
 import { DECISION_VAR, field } from './api-policy.ts';
 import { csString, csStringArray } from './csharp.ts';
 import { toolsListBody } from './tools-list.ts';
@@ -359,4 +359,21 @@ export function onErrorSteps(plan: Plan): XmlChild[] {
       ),
     ),
   ];
+}
+
+/**
+ * Native mode: the policy of the REST API whose operations APIM's REST-as-MCP server calls. The
+ * caller's token never reaches the REST service; the gateway's managed identity may.
+ */
+export function restApiPolicy(plan: Plan): string {
+  const auth = plan.config.api.restBackend?.auth;
+  const inbound = el(
+    'inbound',
+    {},
+    el('base'),
+    comment("The caller's token is not passed to the REST service (MCP forbids token passthrough)."),
+    el('set-header', { name: 'Authorization', 'exists-action': 'delete' }),
+    auth && el('authentication-managed-identity', { resource: auth.resource, ...(auth.clientId ? { 'client-id': auth.clientId } : {}) }),
+  );
+  return serialize(el('policies', {}, inbound, el('backend', {}, el('base')), el('outbound', {}, el('base')), el('on-error', {}, el('base'))));
 }
