@@ -144,7 +144,8 @@ function loadCatalog(file: string, doc: SpannedDocument, raw: RawConfig, host: C
 }
 
 function restBackendOf(r: RawRestBackend): RestBackend {
-  return { url: r.url, mode: r.mode ?? 'policy', ...(r.auth ? { auth: { type: r.auth.type, resource: r.auth.resource, ...(r.auth.clientId ? { clientId: r.auth.clientId } : {}) } } : {}) };
+  // The tool's path (which starts with '/') is appended: no trailing slash, no '//'.
+  return { url: r.url.replace(/\/+$/, ''), mode: r.mode ?? 'policy', ...(r.auth ? { auth: { type: r.auth.type, resource: r.auth.resource, ...(r.auth.clientId ? { clientId: r.auth.clientId } : {}) } } : {}) };
 }
 
 // The shapes the schema guarantees, before defaults.
