@@ -5,14 +5,12 @@
  * `apis/tools` bound to them).
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { compileConfig } from '../../src/emit/compile.ts';
 import { load } from '../support/config.ts';
 import { assertGoldenDirectory } from '../support/golden.ts';
+import { FIXTURE, NATIVE_FIXTURE } from './fixtures.ts';
 
-const FIXTURE = readFileSync('fixtures/bridge/mcp-gateway.yaml', 'utf8');
-export const NATIVE_FIXTURE = FIXTURE.replace('    url: https://inventory.internal.contoso.com\n', '    url: https://inventory.internal.contoso.com\n    mode: native\n');
 
 function compile(text: string) {
   const loaded = load(text, {}, 'mcp-gateway.yaml');
