@@ -32,6 +32,27 @@ describe('compile output of the REST-bridging fixture', () => {
     assertGoldenDirectory('test/golden/bridge-native', result.files);
   });
 
+  for (const [mode, text] of [['policy', FIXTURE], ['native', NATIVE_FIXTURE]] as const) {
+    it(`${mode} mode: every ARM dependency, parent and parameter exists, and Bicep declares the same resources`, () => {
+      const files = compile(text).files;
+      const arm = JSON.parse(files['arm/azuredeploy.json']!) as { parameters: Record<string, unknown>; resources: { type: string; name: string; dependsOn?: string[] }[] };
+      const nameOf = (name: string) => [...name.matchAll(/'([^']*)'/g)].map((m) => m[1]).slice(2);
+      const ids = new Set(arm.resources.map((r) => `[resourceId('${r.type}', parameters('apimName'), ${nameOf(r.name).map((n) => `'${n}'`).join(', ')})]`));
+      for (const r of arm.resources) {
+        for (const d of r.dependsOn ?? []) assert.ok(ids.has(d), `${r.name} depends on ${d}, which is not in the template`);
+        const segments = nameOf(r.name);
+        if (segments.length > 1) {
+          const parentType = r.type.split('/').slice(0, -1).join('/');
+          assert.ok(arm.resources.some((p) => p.type === parentType && nameOf(p.name).join('/') === segments.slice(0, -1).join('/')), `parent of ${r.type} ${segments.join('/')}`);
+        }
+      }
+      for (const m of files['arm/azuredeploy.json']!.matchAll(/parameters\('(\w+)'\)/g)) assert.ok(m[1]! in arm.parameters, `parameter ${m[1]} is declared`);
+      const bicepResources = [...files['bicep/main.bicep']!.matchAll(/^resource (\w+) '([^@]+)@/gm)].filter((m) => m[1] !== 'apim').map((m) => m[2]).sort();
+      assert.deepEqual(bicepResources, arm.resources.map((r) => r.type).sort());
+      for (const m of files['bicep/main.bicep']!.matchAll(/loadTextContent\('\.\.\/(policies\/[\w-]+\.xml)'\)/g)) assert.ok(files[m[1]!], `${m[1]} is written`);
+    });
+  }
+
   it('policy mode: one REST backend entity named in the policy, no MCP backend, no per-tool operations', () => {
     const arm = JSON.parse(compile(FIXTURE).files['arm/azuredeploy.json']!) as { parameters: Record<string, unknown>; resources: { type: string; name: string; properties: Record<string, unknown> }[] };
     const backends = arm.resources.filter((r) => r.type.endsWith('/backends'));
