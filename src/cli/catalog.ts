@@ -135,7 +135,8 @@ Example (a scheduled pipeline job):
       }
       const listed = await listServerTools(server.url, server.headers);
       if (!listed.tools) return fail(listed.diagnostics);
-      const drift = catalogDrift(loaded.config.catalog.tools, listed.tools);
+      // Tools bridged to REST are not the MCP server's: it neither lists them nor should.
+      const drift = catalogDrift(loaded.config.catalog.tools.filter((t) => !t.backend), listed.tools);
       const from = loaded.config.catalog.from;
       const catalog = from === undefined ? `${configPath} (catalog.tools)` : relative(io.cwd, resolve(io.cwd, dirname(configPath), from)) || from;
       if (options.json) io.stdout(`${JSON.stringify({ drift: hasDrift(drift), ...drift }, null, 2)}\n`);

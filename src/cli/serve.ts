@@ -8,7 +8,8 @@ import { loadOrCreateDevKeys } from './dev-keys.ts';
 import { type CliIo, ExitCode } from './io.ts';
 
 interface ServeOptions {
-  readonly upstream: string;
+  readonly upstream?: string;
+  readonly restUpstream?: string;
   readonly port: string;
   readonly record?: string;
   readonly trace?: boolean;
@@ -35,7 +36,8 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     .command('serve')
     .description('Run the compiled policy as a local gateway in front of a real MCP server (loopback only).')
     .argument('<config>', 'the mcp-apim config file (YAML)')
-    .requiredOption('-u, --upstream <url>', "the MCP server's Streamable HTTP endpoint, e.g. http://127.0.0.1:3000/mcp")
+    .option('-u, --upstream <url>', "the MCP server's Streamable HTTP endpoint, e.g. http://127.0.0.1:3000/mcp (required unless every tool is bridged to REST)")
+    .option('--rest-upstream <url>', 'the REST service of bridged tools (default: api.restBackend.url of the config)')
     .option('-p, --port <n>', 'port on 127.0.0.1 (0 picks a free one)', '8080')
     .option('--record <file.jsonl>', 'append every exchange to this traffic file (tokens are kept as their claims only)')
     .option('--trace', 'print the policy trace under each request line')
@@ -54,6 +56,12 @@ the dev key in .mcp-apim/keys.json). Mint a token for it with --authority set to
   mcp-apim token mcp-gateway.yaml --role MCP.Tools.Read --agent agent-1 --authority http://127.0.0.1:8080
 
 then point an MCP client at http://127.0.0.1:8080/<api.path> with "Authorization: Bearer <token>".
+
+Tools bridged to a REST service (catalog tools with \`backend:\`) are called at api.restBackend.url,
+or at --rest-upstream. A config whose every tool is bridged has no MCP server: leave out
+--upstream, and the gateway answers initialize and ping itself:
+
+  mcp-apim serve inventory.yaml --rest-upstream http://127.0.0.1:3001 --port 8080
 Server-sent events stream through unbuffered; Mcp-Session-Id and MCP-Protocol-Version pass
 through; an unreachable upstream is answered as APIM does (500 with an activityId).
 
@@ -77,13 +85,21 @@ Stop with Ctrl-C. Exit codes: 0 stopped, 2 bad config or arguments, port taken, 
     .action(async (configPath: string, options: ServeOptions) => {
       const loaded = loadConfigFile(configPath, io);
       const problems = [...loaded.diagnostics];
-      let upstream: URL | undefined;
-      try {
-        upstream = new URL(options.upstream);
-      } catch {
-        upstream = undefined;
-      }
-      if (!upstream || !['http:', 'https:'].includes(upstream.protocol)) problems.push(diagnostic('MA9100', `--upstream ${JSON.stringify(options.upstream)} is not an http or https URL`));
+      const httpUrl = (value: string | undefined): URL | undefined => {
+        try {
+          const url = value === undefined ? undefined : new URL(value);
+          return url && ['http:', 'https:'].includes(url.protocol) ? url : undefined;
+        } catch {
+          return undefined;
+        }
+      };
+      const upstream = httpUrl(options.upstream);
+      const needsUpstream = loaded.config ? loaded.config.api.backend !== undefined : true;
+      if (options.upstream === undefined && needsUpstream) problems.push(diagnostic('MA9100', '--upstream is required: api.backend names an MCP server for the gateway to forward to'));
+      else if (options.upstream !== undefined && !upstream) problems.push(diagnostic('MA9100', `--upstream ${JSON.stringify(options.upstream)} is not an http or https URL`));
+      const restUpstream = httpUrl(options.restUpstream);
+      if (options.restUpstream !== undefined && !restUpstream) problems.push(diagnostic('MA9100', `--rest-upstream ${JSON.stringify(options.restUpstream)} is not an http or https URL`));
+      else if (restUpstream && loaded.config && !loaded.config.api.restBackend) problems.push(diagnostic('MA9100', '--rest-upstream is for tools bridged to REST, and this config has no api.restBackend'));
       const port = Number(options.port);
       if (!/^\d+$/.test(options.port) || port > 65535) problems.push(diagnostic('MA9101', `--port ${JSON.stringify(options.port)} is not a port number (0–65535)`));
       const tls = loadTlsFiles(options, io.cwd);
@@ -99,9 +115,11 @@ Stop with Ctrl-C. Exit codes: 0 stopped, 2 bad config or arguments, port taken, 
         io.stderr(`mcp-apim serve: ${(error as Error).message}\n`);
         return setExit(ExitCode.usage);
       }
+      const rest = loaded.config.api.restBackend;
+      const served = restUpstream && rest ? { ...loaded.config, api: { ...loaded.config.api, restBackend: { ...rest, url: restUpstream.href.replace(/\/+$/, '') } } } : loaded.config;
       const started = await startGateway({
-        config: loaded.config,
-        upstream: upstream!.href,
+        config: served,
+        upstream: upstream?.href ?? '',
         keys,
         port,
         ...(options.record === undefined ? {} : { record: resolve(io.cwd, options.record) }),
@@ -115,7 +133,7 @@ Stop with Ctrl-C. Exit codes: 0 stopped, 2 bad config or arguments, port taken, 
       const config = loaded.config;
       io.stdout(
         [
-          `mcp-apim serve: ${config.api.displayName} on ${gateway.mcpUrl} → ${upstream!.href}`,
+          `mcp-apim serve: ${config.api.displayName} on ${gateway.mcpUrl} → ${[upstream?.href, served.api.restBackend && `REST ${served.api.restBackend.url}`].filter(Boolean).join(', ')}`,
           `  identity provider: ${gateway.issuer} (tokens: mcp-apim token ${configPath} --role <role> --authority ${gateway.origin})`,
           `  protected resource metadata: ${gateway.origin}/.well-known/oauth-protected-resource/${config.api.path.replace(/^\/+|\/+$/g, '')}`,
           ...(options.record === undefined ? [] : [`  recording to ${options.record}`]),

@@ -1,4 +1,5 @@
 import { type Diagnostic, diagnostic, type SourceSpan } from '../diagnostics/index.ts';
+import { readToolBackend } from './bridge.ts';
 import type { CatalogTool, ToolAnnotations } from './types.ts';
 import { pointerSegment, type SpannedDocument } from './yaml.ts';
 
@@ -47,10 +48,14 @@ export function readTools(doc: SpannedDocument, pointer: string, list: unknown, 
     }
     const optionalString = (key: string) => (typeof raw[key] === 'string' ? (raw[key] as string) : undefined);
     const optionalObject = (key: string) => (raw[key] !== null && typeof raw[key] === 'object' && !Array.isArray(raw[key]) ? (raw[key] as Record<string, unknown>) : undefined);
+    // A REST-bridged tool: `backend` is the gateway's business and never appears in tools/list.
+    const backend = readToolBackend(doc, at, raw, diagnostics);
+    const { backend: _backend, ...listed } = raw;
     const tool: CatalogTool = {
       name,
-      raw,
+      raw: raw.backend === undefined ? raw : listed,
       span: nameSpan,
+      ...(backend ? { backend } : {}),
       ...(optionalString('title') !== undefined ? { title: optionalString('title') } : {}),
       ...(optionalString('description') !== undefined ? { description: optionalString('description') } : {}),
       ...(optionalObject('inputSchema') ? { inputSchema: optionalObject('inputSchema') } : {}),

@@ -1,8 +1,10 @@
 import { dirname, isAbsolute, join } from 'node:path';
 import { type Diagnostic, diagnostic, hasErrors, type SourceSpan, sortDiagnostics } from '../diagnostics/index.ts';
+import { checkBridges } from './bridge.ts';
 import { readTools } from './catalog.ts';
 import { validateAgainstSchema } from './schema.ts';
 import { type RawBackendCertificate, type RawClientCertificates, type RawMonitoring, readBackendCertificate, readClientCertificates, readMonitoring } from './transport-security.ts';
+import type { RestBackend } from './bridge-types.ts';
 import type { AnnotationName, Assignment, CatalogTool, Config, GlobalLimit, Pattern, RateLimit, RoleConfig, Rule, Sku } from './types.ts';
 import { parseYaml, pointerSegment, type SpannedDocument } from './yaml.ts';
 
@@ -67,7 +69,8 @@ export function loadConfig(file: string, text: string, host: ConfigHost): LoadRe
       displayName: raw.api.displayName ?? raw.api.name,
       ...(raw.api.description !== undefined ? { description: raw.api.description } : {}),
       path: raw.api.path,
-      backend: raw.api.backend,
+      ...(raw.api.backend !== undefined ? { backend: raw.api.backend } : {}),
+      ...(raw.api.restBackend ? { restBackend: restBackendOf(raw.api.restBackend) } : {}),
       toolsList: raw.api.toolsList ?? 'gateway',
       type: raw.api.type ?? 'http',
       subscriptionRequired: raw.api.subscriptionRequired ?? false,
@@ -105,6 +108,8 @@ export function loadConfig(file: string, text: string, host: ConfigHost): LoadRe
       }
     },
   };
+  diagnostics.push(...checkBridges(config));
+  if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics), sources };
   return { config, diagnostics: sortDiagnostics(diagnostics), sources };
 }
 
@@ -142,14 +147,24 @@ function loadCatalog(file: string, doc: SpannedDocument, raw: RawConfig, host: C
   return { tools: tools as CatalogTool[], from, allowNonStandardNames };
 }
 
+function restBackendOf(r: RawRestBackend): RestBackend {
+  // The tool's path (which starts with '/') is appended: no trailing slash, no '//'.
+  return { url: r.url.replace(/\/+$/, ''), mode: r.mode ?? 'policy', ...(r.auth ? { auth: { type: r.auth.type, resource: r.auth.resource, ...(r.auth.clientId ? { clientId: r.auth.clientId } : {}) } } : {}) };
+}
+
 // The shapes the schema guarantees, before defaults.
+interface RawRestBackend {
+  url: string;
+  mode?: 'policy' | 'native';
+  auth?: { type: 'managedIdentity'; resource: string; clientId?: string };
+}
 interface RawRule {
   tools?: string[];
   annotations?: Partial<Record<AnnotationName, boolean>>;
   methods?: string[];
 }
 interface RawConfig {
-  api: { name: string; displayName?: string; description?: string; path: string; backend: string; toolsList?: 'gateway' | 'passthrough'; type?: 'http' | 'mcp'; subscriptionRequired?: boolean; backendAuth?: { type: 'managedIdentity'; resource: string; clientId?: string }; backendCertificate?: RawBackendCertificate };
+  api: { name: string; displayName?: string; description?: string; path: string; backend?: string; restBackend?: RawRestBackend; toolsList?: 'gateway' | 'passthrough'; type?: 'http' | 'mcp'; subscriptionRequired?: boolean; backendAuth?: { type: 'managedIdentity'; resource: string; clientId?: string }; backendCertificate?: RawBackendCertificate };
   apim?: { sku?: Sku; productName?: string; appInsights?: boolean };
   identity: { tenantId: string; audience: string | string[]; validation?: Config['identity']['validation']; agentClaim?: Config['identity']['agentClaim']; clientApplicationIds?: string[]; authority?: string; tokenVersion?: Config['identity']['tokenVersion']; clientCertificates?: RawClientCertificates };
   catalog: { from?: string; tools?: unknown[]; allowNonStandardNames?: boolean };

@@ -3,6 +3,7 @@
  * docs/config.md explains each field.
  */
 import type { SourceSpan } from '../diagnostics/index.ts';
+import type { RestBackend, ToolBackend } from './bridge-types.ts';
 
 export type Sku = 'Developer' | 'Basic' | 'Standard' | 'Premium' | 'Consumption' | 'BasicV2' | 'StandardV2' | 'PremiumV2';
 export type AnnotationName = 'readOnlyHint' | 'destructiveHint' | 'idempotentHint' | 'openWorldHint';
@@ -23,7 +24,9 @@ export interface CatalogTool {
   readonly inputSchema?: Readonly<Record<string, unknown>>;
   readonly outputSchema?: Readonly<Record<string, unknown>>;
   readonly annotations?: ToolAnnotations;
-  /** The whole tool object as written, for a faithful tools/list. */
+  /** The REST operation a tools/call of this tool becomes (REST bridging); absent: the MCP server's tool. */
+  readonly backend?: ToolBackend;
+  /** The whole tool object as written (without `backend`), for a faithful tools/list. */
   readonly raw: Readonly<Record<string, unknown>>;
   readonly span: SourceSpan;
 }
@@ -114,7 +117,10 @@ export interface Config {
     readonly displayName: string;
     readonly description?: string;
     readonly path: string;
-    readonly backend: string;
+    /** The MCP server; absent when every tool is bridged to api.restBackend. */
+    readonly backend?: string;
+    /** The REST service of bridged tools (src/config/bridge-types.ts). */
+    readonly restBackend?: RestBackend;
     readonly toolsList: 'gateway' | 'passthrough';
     readonly type: 'http' | 'mcp';
     readonly subscriptionRequired: boolean;

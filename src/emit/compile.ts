@@ -2,6 +2,7 @@ import type { Config } from '../config/types.ts';
 import { type Diagnostic, hasErrors, sortDiagnostics } from '../diagnostics/index.ts';
 import { buildPlan } from '../plan/build.ts';
 import type { Plan } from '../plan/types.ts';
+import { bridgeNotes } from './infra/bridge.ts';
 import { emitInfrastructure } from './infra/index.ts';
 import { accessMatrix, accessMatrixMarkdown } from './matrix.ts';
 import { planJson } from './plan-json.ts';
@@ -29,6 +30,7 @@ export function compileConfig(config: Config): CompileResult {
     ...checkCompiledPolicy(config, 'policies/api.xml', policies.api),
     ...checkCompiledPolicy(config, 'policies/tools-list.xml', policies.toolsList),
     ...checkCompiledPolicy(config, 'policies/prm.xml', policies.prm),
+    ...bridgeNotes(plan),
   ];
   const all = sortDiagnostics([...diagnostics, ...checks]);
   if (hasErrors(checks)) return { files: {}, plan, diagnostics: all };

@@ -10,7 +10,13 @@ export function planJson(plan: Plan): string {
     apim: config.apim,
     identity: config.identity,
     roles: plan.roles.map((r) => ({ value: r.value, id: r.id, displayName: r.displayName, description: r.description, methods: r.methods, rateLimit: r.rateLimit ?? null })),
-    tools: plan.tools.map((t) => ({ name: t.name, group: plan.groups[t.group]!.id, annotations: t.annotations })),
+    tools: plan.tools.map((t) => ({
+      name: t.name,
+      group: plan.groups[t.group]!.id,
+      annotations: t.annotations,
+      // A bridged tool: the REST operation its tools/call becomes.
+      ...(t.backend ? { backend: { method: t.backend.method, path: t.backend.path, parameters: Object.fromEntries(t.backend.parameters.map((p) => [p.name, p.in])) } } : {}),
+    })),
     groups: plan.groups,
     limits: config.limits,
     security: config.security,

@@ -8,5 +8,6 @@
 import type { Config } from '../config/types.ts';
 
 export function localConfig(config: Config, authority: string, upstream: string): Config {
-  return { ...config, api: { ...config.api, backend: upstream }, identity: { ...config.identity, authority } };
+  // A config without an MCP server (every tool bridged to REST) keeps having none.
+  return { ...config, api: { ...config.api, ...(config.api.backend === undefined ? {} : { backend: upstream }) }, identity: { ...config.identity, authority } };
 }

@@ -1,6 +1,7 @@
 import type { Config, Pattern, RateLimit, RoleConfig, Rule } from '../config/types.ts';
 import { closest } from '../config/suggest.ts';
 import { type Diagnostic, diagnostic, sortDiagnostics } from '../diagnostics/index.ts';
+import { checkBridgePlan } from './bridge.ts';
 import { GlobCache, isGlob } from './glob.ts';
 import { checkTransportSecurity } from './transport-checks.ts';
 import { ALWAYS_OPEN_METHODS, type Decision, type EffectiveAnnotations, NOTIFICATION_PREFIX, type Plan, type PlanRole, type PlanTool, type ToolGroup } from './types.ts';
@@ -42,7 +43,7 @@ export function buildPlan(config: Config): { plan: Plan; diagnostics: Diagnostic
   const roleOrder = [...config.roles].sort((a, b) => compareGenerosity(a.rateLimit, b.rateLimit) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0)).map((r) => r.value);
   const groups = groupTools(roleOrder, names, decisions);
   const groupOf = new Map(groups.flatMap((g, i) => g.tools.map((t) => [t, i] as const)));
-  const tools: PlanTool[] = config.catalog.tools.map((t) => ({ name: t.name, annotations: effective.get(t.name)!, declared: t.annotations, raw: t.raw, group: groupOf.get(t.name)! }));
+  const tools: PlanTool[] = config.catalog.tools.map((t) => ({ name: t.name, annotations: effective.get(t.name)!, declared: t.annotations, raw: t.raw, group: groupOf.get(t.name)!, ...(t.backend ? { backend: t.backend } : {}) }));
 
   for (const tool of config.catalog.tools) {
     if (!config.roles.some((r) => decisions[r.value]![tool.name]!.allowed)) {
@@ -52,6 +53,7 @@ export function buildPlan(config: Config): { plan: Plan; diagnostics: Diagnostic
   checkAssignments(config, diagnostics);
   checkSecurity(config, diagnostics);
   checkTransportSecurity(config, diagnostics);
+  checkBridgePlan(config, diagnostics);
   return { plan: { config, tools, roles, decisions, groups, roleOrder }, diagnostics: sortDiagnostics(diagnostics) };
 }
 

@@ -1,3 +1,4 @@
+import type { ToolBackend } from '../config/bridge-types.ts';
 import type { Config, RateLimit, ToolAnnotations } from '../config/types.ts';
 
 /** Effective annotations: the catalog's values with MCP defaults for absent ones. */
@@ -16,6 +17,8 @@ export interface PlanTool {
   readonly raw: Readonly<Record<string, unknown>>;
   /** Index of the tool's group in `Plan.groups`. */
   readonly group: number;
+  /** The REST operation a tools/call of this tool becomes (REST bridging). */
+  readonly backend?: ToolBackend;
 }
 
 export interface PlanRole {

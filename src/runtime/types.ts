@@ -117,6 +117,8 @@ export interface Ports {
   readonly send?: (request: BackendRequest) => Promise<BackendResponse>;
   /** cache-*-value store shared by requests (absent: one per ports object). */
   readonly cache?: ValueCache;
+  /** APIM backend entities by id → URL, for set-backend-service backend-id (absent: none known). */
+  readonly backends?: Readonly<Record<string, string>>;
   /** authentication-managed-identity: a token for `resource` from the (local) identity provider. */
   readonly managedIdentityToken?: (resource: string, clientId: string | undefined) => string;
 }

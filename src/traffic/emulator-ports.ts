@@ -4,6 +4,7 @@
  * the ports every request needs apart from the backend, and APIM's backend URL rule. Pure: the
  * clock, the ids and the backend are given by the caller (virtual in tests, real in serve).
  */
+import { restBackendId } from '../config/bridge-types.ts';
 import type { Config } from '../config/types.ts';
 import type { Value } from '../expr/port.ts';
 import type { ClientCertificate } from '../runtime/certificate.ts';
@@ -29,6 +30,8 @@ export interface ReplayApi {
   readonly serviceUrl: string;
   readonly path: string;
   readonly info?: Readonly<Record<string, Value>>;
+  /** APIM backend entities by id (set-backend-service backend-id): the bridged REST service. */
+  readonly backends?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -69,9 +72,11 @@ export function replayTarget(config: Config): { identity: ReplayIdentity; api: R
   return {
     identity: { authority: config.identity.authority, tenantId: config.identity.tenantId, audience: config.identity.audiences[0]! },
     api: {
-      serviceUrl: config.api.backend,
+      // Without an MCP server (every tool bridged) the API has no service URL of its own.
+      serviceUrl: config.api.backend ?? config.api.restBackend?.url ?? 'https://no-backend.invalid',
       path: config.api.path,
-      info: { Id: config.api.name, Name: config.api.name, Path: config.api.path, IsCurrentRevision: true, Revision: '1', Version: null, ServiceUrl: config.api.backend },
+      info: { Id: config.api.name, Name: config.api.name, Path: config.api.path, IsCurrentRevision: true, Revision: '1', Version: null, ServiceUrl: config.api.backend ?? null },
+      ...(config.api.restBackend ? { backends: { [restBackendId(config.api.name)]: config.api.restBackend.url } } : {}),
     },
   };
 }
@@ -100,6 +105,7 @@ export function emulatorPorts(options: { readonly now: () => number; readonly ne
     quotas: new FixedWindowCounters(),
     newId: options.newId,
     expressions: expressionPort(now, api.info ? { api: api.info } : {}),
+    ...(api.backends ? { backends: api.backends } : {}),
     fetchJson: identityProvider(identity.authority, keys),
     cache: new ValueCache(),
     managedIdentityToken: (resource) => mintToken(keys, { issuer, audience: resource, tenantId: identity.tenantId, now: Math.floor(now() / 1000) }, { claims: { azp: 'mcp-apim-managed-identity', idtyp: 'app' } }),

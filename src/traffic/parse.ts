@@ -163,10 +163,20 @@ function readExpect(value: unknown, problems: string[]): Expectation | undefined
       case 'body':
         out[key] = v;
         break;
+      case 'upstream':
+        if (!isObject(v)) problems.push('expect.upstream must be an object (method, url, headers, body)');
+        else {
+          for (const k of Object.keys(v)) if (!['method', 'url', 'headers', 'body'].includes(k)) problems.push(`unknown member expect.upstream.${k}`);
+          if (v.method !== undefined && typeof v.method !== 'string') problems.push('expect.upstream.method must be a string');
+          if (v.url !== undefined && typeof v.url !== 'string') problems.push('expect.upstream.url must be a string');
+          if (v.headers !== undefined && (!isObject(v.headers) || Object.values(v.headers).some((h) => typeof h !== 'string' && typeof h !== 'boolean'))) problems.push('expect.upstream.headers must map header names to a string, true (present) or false (absent)');
+          out[key] = v;
+        }
+        break;
       default:
         problems.push(`unknown member expect.${key}`);
     }
   }
-  if (Object.keys(out).length === 0 && problems.length === 0) problems.push('"expect" must assert something (status, forwarded, headers, body or jsonrpcErrorCode)');
+  if (Object.keys(out).length === 0 && problems.length === 0) problems.push('"expect" must assert something (status, forwarded, headers, body, jsonrpcErrorCode or upstream)');
   return out as Expectation;
 }

@@ -11,7 +11,7 @@ import { mintToken } from '../runtime/identity/mint.ts';
 import { type Ports, type TraceEntry, headersFrom } from '../runtime/types.ts';
 import { emulatorPorts, runRequest, type ReplayApi, type ReplayIdentity } from './emulator-ports.ts';
 import { checkExpectation } from './expect.ts';
-import type { Exchange } from './types.ts';
+import type { Exchange, Observed } from './types.ts';
 
 export { backendUrl, replayTarget, type ReplayIdentity } from './emulator-ports.ts';
 
@@ -71,9 +71,11 @@ export async function replayFile(file: string, exchanges: readonly Exchange[], o
     const url = `${GATEWAY_ORIGIN}${exchange.request.path.startsWith('/') ? '' : '/'}${exchange.request.path}`;
     const answer = exchange.backend;
     let backendNote: TraceEntry | undefined;
+    let upstream: Observed['upstream'];
     const ports: Ports = {
       ...base,
-      backend: async () => {
+      backend: async (request) => {
+        upstream = { method: request.method, url: request.url, headers: Object.fromEntries([...request.headers].map(([k, v]) => [k, v.join(',')])), bodyText: request.body ?? '' };
         if (answer) return { status: answer.status, headers: headersFrom(answer.headers), body: answer.bodyText ?? '' };
         backendNote = { scope: 'gateway', section: 'gateway', policy: 'backend', message: 'the exchange records no backend answer: 200 with an empty body' };
         return { status: 200, headers: headersFrom({}), body: '' };
@@ -81,7 +83,7 @@ export async function replayFile(file: string, exchanges: readonly Exchange[], o
     };
     const response = await runRequest(deployment, api, { method: exchange.request.method, path: exchange.request.path, url, headers: headersFrom(headers), ...(exchange.request.bodyText === undefined ? {} : { body: exchange.request.bodyText }), ...(exchange.request.clientCertificate ? { clientCertificate: exchange.request.clientCertificate } : {}) }, ports);
     const flatHeaders = Object.fromEntries([...response.headers].map(([k, v]) => [k, v.join(',')]));
-    const failures = checkExpectation(exchange.expect, { status: response.status, forwarded: response.forwarded, headers: flatHeaders, bodyText: response.body });
+    const failures = checkExpectation(exchange.expect, { status: response.status, forwarded: response.forwarded, headers: flatHeaders, bodyText: response.body, ...(upstream ? { upstream } : {}) });
     results.push({
       name: exchange.name,
       file,

@@ -42,6 +42,18 @@ export interface Expectation {
   /** Deep subset of the response body parsed as JSON. */
   readonly body?: unknown;
   readonly jsonrpcErrorCode?: number;
+  /** The request the backend received (the REST request a bridged tools/call became, say). */
+  readonly upstream?: UpstreamExpectation;
+}
+
+export interface UpstreamExpectation {
+  readonly method?: string;
+  /** The whole URL the backend was called with: scheme, host, path (as encoded) and query. */
+  readonly url?: string;
+  /** Header name (any case) → exact value, true (present) or false (absent). */
+  readonly headers?: Readonly<Record<string, string | boolean>>;
+  /** Deep subset of the body parsed as JSON; a string is compared with the body text. */
+  readonly body?: unknown;
 }
 
 /** What came back for one exchange, to check an expectation against. */
@@ -51,4 +63,6 @@ export interface Observed {
   /** Lower-case names. */
   readonly headers: Readonly<Record<string, string>>;
   readonly bodyText: string;
+  /** The request the backend received, when the gateway forwarded. */
+  readonly upstream?: { readonly method: string; readonly url: string; readonly headers: Readonly<Record<string, string>>; readonly bodyText: string };
 }

@@ -33,6 +33,8 @@ interface Case {
   readonly name: string;
   readonly policy: string;
   readonly backend?: { status?: number; headers?: Record<string, string>; body?: string };
+  /** Backend entities the deployment declares (set-backend-service backend-id). */
+  readonly backends?: Record<string, string>;
   readonly steps: readonly Step[];
 }
 
@@ -65,6 +67,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
             throw new Error(`no identity provider in policy cases (${url})`);
           },
           managedIdentityToken: (resource) => `mi-token-for-${resource}`,
+          ...(c.backends ? { backends: c.backends } : {}),
           send: async (r) => ({ status: 201, headers: headersFrom({ 'content-type': 'application/json' }), body: JSON.stringify({ echo: `${r.method} ${r.url}`, auth: r.headers.get('authorization')?.[0] ?? null, body: r.body ?? null }) }),
         };
         assert.ok(c.steps.length > 0, 'a case needs steps');

@@ -77,7 +77,7 @@ function gatewayFor(config: Config, plan: Plan, deployment: Deployment, startMs:
   const urls = tenantUrls(authority, config.identity.tenantId);
   const openIdDocument = openIdConfiguration(authority, config.identity.tenantId);
   const keySet = jwks(keys);
-  const info = { api: { Id: config.api.name, Name: config.api.name, Path: config.api.path, IsCurrentRevision: true, Revision: '1', Version: null, ServiceUrl: config.api.backend } };
+  const info = { api: { Id: config.api.name, Name: config.api.name, Path: config.api.path, IsCurrentRevision: true, Revision: '1', Version: null, ServiceUrl: config.api.backend ?? null } };
   const ports: Ports = {
     now: clock,
     counters: new SlidingWindowCounters(),
@@ -109,7 +109,7 @@ function gatewayFor(config: Config, plan: Plan, deployment: Deployment, startMs:
       const path = request.path ?? `/${config.api.path}`;
       const route = deployment.route(method, path);
       if ('notFound' in route) throw new Error(`no route for ${method} ${path}`);
-      const target = route.forwards ? backendUrl(config.api.backend, config.api.path, path) : undefined;
+      const target = route.forwards ? backendUrl(config.api.backend ?? config.api.restBackend!.url, config.api.path, path) : undefined;
       return handle(route.policy, { method, url: `${GATEWAY_ORIGIN}${path}`, headers: headersFrom(request.headers ?? {}), body: request.body, ...target }, ports);
     },
   };

@@ -16,6 +16,7 @@ export const KIND_BY_TYPE = {
   'Microsoft.ApiManagement/service/apis/operations': 'operation',
   'Microsoft.ApiManagement/service/apis/policies': 'apiPolicy',
   'Microsoft.ApiManagement/service/apis/operations/policies': 'operationPolicy',
+  'Microsoft.ApiManagement/service/apis/tools': 'mcpTool',
   'Microsoft.ApiManagement/service/apis/diagnostics': 'apiDiagnostic',
   'Microsoft.ApiManagement/service/products': 'product',
   'Microsoft.ApiManagement/service/products/apiLinks': 'productApiLink',
@@ -41,6 +42,8 @@ export const APPLY_RANK: Readonly<Record<KindName, number>> = {
   operation: 4,
   apiPolicy: 5,
   operationPolicy: 6,
+  // REST-as-MCP tools (preview) name operations of another API: after every operation.
+  mcpTool: 5,
   apiDiagnostic: 7,
   product: 8,
   productApiLink: 9,

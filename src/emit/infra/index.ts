@@ -1,5 +1,6 @@
 import type { Plan } from '../../plan/types.ts';
 import { emitArm } from './arm.ts';
+import { bridgeFiles } from './bridge.ts';
 import { emitBicep, emitBicepParameters } from './bicep.ts';
 import { emitAppRolesJson, emitBicepConfig, emitEntraBicep } from './entra.ts';
 import { infraModel } from './model.ts';
@@ -15,5 +16,6 @@ export function emitInfrastructure(plan: Plan, policies: { api: string; toolsLis
     'entra/app-roles.json': emitAppRolesJson(plan),
     'entra/entra.bicep': emitEntraBicep(plan),
     'entra/bicepconfig.json': emitBicepConfig(),
+    ...bridgeFiles(plan),
   };
 }

@@ -1,6 +1,7 @@
 import type { Plan } from '../../plan/types.ts';
 import { alertParameters, alertRules } from './alerts.ts';
 import { withBackendCertificate } from './certificates.ts';
+import { bridgeInfra } from './bridge.ts';
 
 /**
  * The APIM resources a config needs, as plain data. One model drives Bicep, ARM JSON and (later)
@@ -155,5 +156,5 @@ export function infraModel(plan: Plan, policies: { api: string; toolsList: strin
     );
   }
   parameters.push(...alertParameters(plan));
-  return { parameters, resources: [...withBackendCertificate(plan, resources), ...alertRules(plan)] };
+  return bridgeInfra(plan, { parameters, resources: [...withBackendCertificate(plan, resources), ...alertRules(plan)] });
 }

@@ -1,6 +1,7 @@
 import type { Plan } from '../../plan/types.ts';
 import { block, comment, el, expr, serialize, text, type XmlChild, type XmlElement } from '../xml.ts';
 import { backendCertificate, clientCertificateCheck, clientCertificateOnError } from './certificates.ts';
+import * as bridge from './bridge.ts';
 import { classifierBody } from './classifier.ts';
 import { csString } from './csharp.ts';
 import { tokenValidation } from './token.ts';
@@ -178,9 +179,10 @@ export function apiPolicy(plan: Plan): string {
     el('set-header', { name: 'x-mcp-apim-role', 'exists-action': 'override' }, el('value', {}, text(expr(field('role', 'string'))))),
     ...backendCredential(plan),
     ...backendCertificate(plan),
+    ...bridge.inboundSteps(plan),
   );
   const backend = el('backend', {}, comment('Streamed: SSE responses pass through as they arrive.'), el('forward-request', { timeout: '240', 'buffer-response': 'false' }));
-  const outbound = el('outbound', {}, el('base'), redaction(plan));
+  const outbound = el('outbound', {}, el('base'), ...bridge.outboundSteps(plan), redaction(plan));
   const onError = el(
     'on-error',
     {},
@@ -209,6 +211,7 @@ export function apiPolicy(plan: Plan): string {
         ),
       ),
     ),
+    ...bridge.onErrorSteps(plan),
   );
   return serialize(el('policies', {}, inbound, backend, outbound, onError));
 }

@@ -1,4 +1,5 @@
 import type { Plan } from '../../plan/types.ts';
+import * as bridge from './bridge.ts';
 import { csString } from './csharp.ts';
 import { methodCondition } from './methods.ts';
 import { csMaskHas, roleMask } from './role-mask.ts';
@@ -305,7 +306,7 @@ ${roleCases(plan, apiKey)}
     }
   }
 }
-var result = new JObject();
+${bridge.classifierStep(plan)}var result = new JObject();
 result["status"] = status;
 result["code"] = code;
 result["message"] = message;
@@ -319,7 +320,7 @@ result["decision"] = status == 0 ? "allow" : status == 403 ? "deny" : "invalid";
 result["limitCalls"] = limitCalls;
 result["limitPeriod"] = limitPeriod;
 result["limitKey"] = limitKey;
-return result;`;
+${bridge.classifierResult(plan)}return result;`;
 }
 
 function blockPatternChecks(plan: Plan, pad: string): string {

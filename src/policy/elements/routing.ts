@@ -48,7 +48,7 @@ export const setBackendService: PolicySchema = policy({
   },
   oneOf: [{ attributes: ['base-url', 'backend-id', 'dapr-app-id'] }],
   content: 'empty',
-  emulator: { status: 'partial', reason: 'base-url is supported; backend-id needs the backend resources (pools, circuit breakers), which the emulator does not have, and fails with BackendNotFound' },
+  emulator: { status: 'partial', reason: 'base-url is supported; backend-id works for the backends the deployment declares (the REST service of bridged tools, `<api>-rest`, at its URL); other ids, pools and circuit breakers are not emulated and fail with BackendNotFound' },
 });
 
 export const proxy: PolicySchema = policy({

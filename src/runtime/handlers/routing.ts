@@ -10,10 +10,11 @@ import { attrText, textOf } from '../values.ts';
 export const setBackendService: Handler = {
   name: 'set-backend-service',
   run(element, ctx) {
-    const base = attrText(element, 'base-url', ctx);
     const backendId = attrText(element, 'backend-id', ctx);
+    // A backend entity is known when the deployment declares it (a single URL; load-balanced
+    // pools and circuit breakers are not part of the emulator).
+    const base = attrText(element, 'base-url', ctx) ?? (backendId !== undefined && ctx.ports.backends && Object.hasOwn(ctx.ports.backends, backendId) ? ctx.ports.backends[backendId] : undefined);
     if (!base) {
-      // backend entities (load-balanced pools, circuit breakers) are not part of the emulator
       throw new PolicyFailure('set-backend-service', 'BackendNotFound', `backend-id "${backendId ?? ''}" is not known to the emulator: use base-url, or see docs/emulator-support.md`);
     }
     const state = ctx.state;

@@ -20,6 +20,7 @@ export const KINDS: readonly KindSpec[] = [
   { key: 'apiPolicies', pattern: ['apis', '*', 'policies', '*'], type: `${T}/apis/policies` },
   { key: 'operationPolicies', pattern: ['apis', '*', 'operations', '*', 'policies', '*'], type: `${T}/apis/operations/policies` },
   { key: 'apiDiagnostics', pattern: ['apis', '*', 'diagnostics', '*'], type: `${T}/apis/diagnostics` },
+  { key: 'mcpTools', pattern: ['apis', '*', 'tools', '*'], type: `${T}/apis/tools` },
   { key: 'namedValues', pattern: ['namedValues', '*'], type: `${T}/namedValues` },
   { key: 'policyFragments', pattern: ['policyFragments', '*'], type: `${T}/policyFragments` },
   { key: 'backends', pattern: ['backends', '*'], type: `${T}/backends` },

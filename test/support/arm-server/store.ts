@@ -161,6 +161,13 @@ export class ArmStore {
         const { data, password, ...rest } = properties;
         return { properties: rest, secret: data === undefined ? undefined : { data, password } };
       }
+      case 'mcpTools': {
+        // REST-as-MCP tools (preview): bound to an operation of an API that exists.
+        if (!knowsMcp(apiVersion)) throw validation(`MCP tools are not supported with api-version ${apiVersion}.`, 'apiVersion');
+        const bound = /^\/apis\/([^/]+)\/operations\/([^/]+)$/.exec(String(properties.operationId ?? ''));
+        if (!bound || !this.find(service, kind('operations'), [bound[1]!, bound[2]!])) throw validation(`Operation '${String(properties.operationId)}' could not be found.`, 'operationId');
+        return { properties };
+      }
       case 'apiDiagnostics':
       case 'diagnostics':
         if (!this.resolveId(service, String(properties.loggerId ?? ''), 'loggers')) throw validation(`Logger '${String(properties.loggerId)}' could not be found.`, 'loggerId');
