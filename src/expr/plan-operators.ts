@@ -38,6 +38,8 @@ export function planUnary(p: PlanContext, e: A.Unary): Eval {
 interface Place {
   /** Evaluates the target and arguments once; returns get/set bound to them. */
   bind(f: Frame): { get(): Value; set(v: Value): Value };
+  /** JavaScript doing what `bind(f).set(value)` does, `valueJs` evaluated after the target and arguments. */
+  setJs?(valueJs: string): string | undefined;
 }
 
 export function planPlace(p: PlanContext, e: A.Expr, needsRead: boolean): Place | undefined {
@@ -57,11 +59,12 @@ export function planPlace(p: PlanContext, e: A.Expr, needsRead: boolean): Place 
     const read = p.reader(v);
     const write = p.writer(v);
     p.markAssigned(v);
-    return { bind: (f) => ({ get: () => read(f), set: (x) => write(f, x) }) };
+    return { bind: (f) => ({ get: () => read(f), set: (x) => write(f, x) }), setJs: (valueJs) => p.writerJs(v, valueJs) };
   }
   if (e.kind === 'index' && !e.conditional) {
     const target = planExpr(p, e.target);
     const args = planArguments(p, e.args);
+    const c = p.code;
     return {
       bind(f) {
         const t = target(f);
@@ -74,6 +77,10 @@ export function planPlace(p: PlanContext, e: A.Expr, needsRead: boolean): Place 
           },
         };
       },
+      setJs(valueJs) {
+        const [t, a, x] = [c.temp(), c.temp(), c.temp()];
+        return `(${t} = ${exprJs(c, target)}, ${a} = [${args.evals.map((ev) => exprJs(c, ev)).join(', ')}], ${x} = ${valueJs}, lib.setIndex(${t}, ${a}, ${x}), ${x})`;
+      },
     };
   }
   if (e.kind === 'member' && !e.conditional) {
@@ -85,7 +92,12 @@ export function planPlace(p: PlanContext, e: A.Expr, needsRead: boolean): Place 
     }
     const target = planExpr(p, e.target);
     const name = e.name;
+    const c = p.code;
     return {
+      setJs(valueJs) {
+        const [t, x] = [c.temp(), c.temp()];
+        return `(${t} = ${exprJs(c, target)}, ${x} = ${valueJs}, lib.setMember(${t}, ${literalJs(name)}, ${x}), ${x})`;
+      },
       bind(f) {
         const t = target(f);
         return {
@@ -144,19 +156,24 @@ export function planAssign(p: PlanContext, e: A.Assignment): Eval {
     const place = planPlace(p, e.target, false);
     const value = planExpr(p, e.value);
     if (!place) return () => null;
-    return (f) => {
+    const closure = (f: Frame) => {
       const b = place.bind(f);
       return b.set(value(f));
     };
+    return withJs(closure, place.setJs?.(exprJs(p.code, value)));
   }
   const place = planPlace(p, e.target, true);
   const value = planExpr(p, e.value);
   if (!place) return () => null;
   const op = e.op.slice(0, -1);
-  return (f) => {
+  const closure = (f: Frame) => {
     const b = place.bind(f);
     return b.set(lib.binary(op, b.get(), value(f)));
   };
+  // `x += y` on a local: read, combine, write (an indexer or property target runs as its closure)
+  const local = e.target.kind === 'name' ? p.lookup(e.target.name) : undefined;
+  const js = local && p.writerJs(local, `lib.binary(${literalJs(op)}, ${exprJs(p.code, p.reader(local))}, ${exprJs(p.code, value)})`);
+  return withJs(closure, js);
 }
 
 export function planCast(p: PlanContext, e: A.Cast): Eval {

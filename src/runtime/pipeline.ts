@@ -47,18 +47,28 @@ export async function handle(policy: EffectivePolicy, request: GatewayRequest, p
   };
   const where: Position = { scope: 'api', section: 'inbound', path: '' };
 
+  // Most handlers finish synchronously: their outcome is used as is, and only a promise is
+  // awaited, so a request does not pay a microtask per element.
   const run = async (steps: readonly { element: PolicyElement; scope: Scope }[], section: Section, target: 'request' | 'response'): Promise<StepOutcome> => {
     for (const step of steps) {
       where.scope = step.scope;
       where.section = section;
       where.path = step.element.name;
-      const outcome = await runElement(step.element, step.scope, section, target);
-      if (outcome === 'return') return 'return';
+      const outcome = runElement(step.element, step.scope, section, target);
+      if ((typeof outcome === 'string' ? outcome : await outcome) === 'return') return 'return';
     }
     return 'continue';
   };
 
-  const runElement = async (element: PolicyElement, scope: Scope, section: Section, target: 'request' | 'response'): Promise<StepOutcome> => {
+  const runSteps = async (children: readonly PolicyElement[], scope: Scope, section: Section, target: 'request' | 'response'): Promise<StepOutcome> => {
+    for (const child of children) {
+      const outcome = runElement(child, scope, section, target);
+      if ((typeof outcome === 'string' ? outcome : await outcome) === 'return') return 'return';
+    }
+    return 'continue';
+  };
+
+  const runElement = (element: PolicyElement, scope: Scope, section: Section, target: 'request' | 'response'): StepOutcome | Promise<StepOutcome> => {
     const handler = handlers.get(element.name);
     if (!handler) throw new UnsupportedFeature(`the emulator has no handler for <${element.name}>`, element);
     const ctx: StepContext = {
@@ -67,19 +77,18 @@ export async function handle(policy: EffectivePolicy, request: GatewayRequest, p
       scope,
       section,
       target,
-      runSteps: async (children) => {
-        for (const child of children) {
-          if ((await runElement(child, scope, section, element.name === 'return-response' ? 'response' : target)) === 'return') return 'return';
-        }
-        return 'continue';
-      },
+      runSteps: (children) => runSteps(children, scope, section, element.name === 'return-response' ? 'response' : target),
       trace: (policy, message) => state.trace.push({ scope, section, policy, message }),
     };
-    try {
-      return await handler.run(element, ctx);
-    } catch (error) {
+    const unsupported = (error: unknown): never => {
       if (error instanceof UnsupportedExpression) throw new UnsupportedFeature(error.message, element);
       throw error;
+    };
+    try {
+      const outcome = handler.run(element, ctx);
+      return typeof outcome === 'string' ? outcome : outcome.catch(unsupported);
+    } catch (error) {
+      return unsupported(error);
     }
   };
 

@@ -91,8 +91,10 @@ export class NetChar extends NetObject {
     return CHAR_TYPE.current;
   }
   private static readonly cache: NetChar[] = [];
+  /** The ASCII chars, made up front: a scan asks for them on every character. */
+  private static readonly ascii: readonly NetChar[] = Array.from({ length: 128 }, (_, code) => (NetChar.cache[code] = new NetChar(code)));
   static of(code: number): NetChar {
-    return (NetChar.cache[code] ??= new NetChar(code));
+    return code < 128 ? NetChar.ascii[code]! : (NetChar.cache[code] ??= new NetChar(code));
   }
   static fromString(s: string, i = 0): NetChar {
     return NetChar.of(s.charCodeAt(i));

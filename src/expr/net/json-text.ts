@@ -162,7 +162,12 @@ export function parseJson(text: string | null): JToken {
 
 // ---- writer
 
+const NEEDS_ESCAPE: Readonly<Record<string, RegExp>> = { '"': /["\\\u0000-\u001f\u0085\u2028\u2029]/, "'": /['\\\u0000-\u001f\u0085\u2028\u2029]/ };
+
 export function escapeJsonString(s: string, quote = '"'): string {
+  // most strings need no escape at all: one native scan instead of a character loop
+  const needs = NEEDS_ESCAPE[quote];
+  if (needs && !needs.test(s)) return quote + s + quote;
   let out = quote;
   for (let i = 0; i < s.length; i++) {
     const c = s[i]!;

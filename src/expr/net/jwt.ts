@@ -14,6 +14,8 @@ import { NetDateTime } from './time.ts';
 export class NetJwt extends NetObject {
   readonly header: Readonly<Record<string, unknown>>;
   readonly payload: Readonly<Record<string, unknown>>;
+  /** `Claims`, built once. */
+  claims: NetDictionary | undefined;
   constructor(header: Readonly<Record<string, unknown>>, payload: Readonly<Record<string, unknown>>) {
     super();
     this.header = header;
@@ -29,6 +31,12 @@ function claimStrings(v: unknown): string[] {
   if (Array.isArray(v)) return v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));
   if (typeof v === 'string') return [v];
   return [JSON.stringify(v)];
+}
+
+function claimsOf(payload: Readonly<Record<string, unknown>>): NetDictionary {
+  const d = new NetDictionary(instantiate(DICTIONARY, [STRING, arrayOf(STRING)]));
+  for (const [k, v] of Object.entries(payload)) d.set(k, new NetArray(STRING, claimStrings(v)));
+  return d;
 }
 
 const date = (v: unknown): Value => (typeof v === 'number' ? NetDateTime.fromMs(v * 1000, 1) : null);
@@ -47,11 +55,8 @@ export const JWT: NetType = register({
     ExpirationTime: (t: NetJwt) => date(t.payload.exp),
     IssuedAt: (t: NetJwt) => date(t.payload.iat),
     NotBefore: (t: NetJwt) => date(t.payload.nbf),
-    Claims: (t: NetJwt) => {
-      const d = new NetDictionary(instantiate(DICTIONARY, [STRING, arrayOf(STRING)]));
-      for (const [k, v] of Object.entries(t.payload)) d.set(k, new NetArray(STRING, claimStrings(v)));
-      return d;
-    },
+    // one dictionary per token, as APIM's Jwt keeps its claims: built on first use
+    Claims: (t: NetJwt) => (t.claims ??= claimsOf(t.payload)),
   },
 }, 'Jwt');
 

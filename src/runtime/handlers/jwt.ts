@@ -208,6 +208,30 @@ function inlineKeys(block: PolicyElement | undefined, ctx: StepContext): Rules['
   return { symmetric, asymmetric };
 }
 
+/**
+ * Rules written without expressions are the same on every request: they are read once per
+ * element (the tree is immutable), so a request pays only for the token itself.
+ */
+const staticRules = new WeakMap<PolicyElement, Rules>();
+const literalOnly = new WeakMap<PolicyElement, boolean>();
+
+function isLiteral(element: PolicyElement): boolean {
+  let known = literalOnly.get(element);
+  if (known === undefined) {
+    known = element.attributes.every((a) => a.value.kind === 'literal') && element.children.every((c) => (c.kind === 'element' ? isLiteral(c) : c.kind !== 'text' || c.value.kind === 'literal'));
+    literalOnly.set(element, known);
+  }
+  return known;
+}
+
+function rulesOf(element: PolicyElement, read: () => Rules): Rules {
+  const cached = staticRules.get(element);
+  if (cached) return cached;
+  const rules = read();
+  if (isLiteral(element)) staticRules.set(element, rules);
+  return rules;
+}
+
 export const validateJwt: Handler = {
   name: 'validate-jwt',
   run(element, ctx) {
@@ -215,7 +239,7 @@ export const validateJwt: Handler = {
     return validate(
       element,
       ctx,
-      {
+      rulesOf(element, () => ({
         source: 'validate-jwt',
         audiences: texts(block('audiences'), 'audience', ctx),
         issuers: texts(block('issuers'), 'issuer', ctx),
@@ -228,7 +252,7 @@ export const validateJwt: Handler = {
         requiredClaims: requiredClaims(element, ctx),
         clientApplicationIds: [],
         inlineKeys: inlineKeys(block('issuer-signing-keys'), ctx),
-      },
+      })),
       undefined,
     );
   },
@@ -240,24 +264,26 @@ export const ENTRA_AUTHORITY = 'https://login.microsoftonline.com';
 export const validateAzureAdToken: Handler = {
   name: 'validate-azure-ad-token',
   run(element, ctx) {
-    const tenant = attrText(element, 'tenant-id', ctx) ?? '';
-    const authority = (attrText(element, 'authentication-endpoint', ctx, ENTRA_AUTHORITY) ?? ENTRA_AUTHORITY).replace(/\/+$/, '');
     const block = (name: string) => childElements(element).find((c) => c.name === name);
     return validate(
       element,
       ctx,
-      {
-        source: 'validate-azure-ad-token',
-        audiences: texts(block('audiences'), 'audience', ctx),
-        // Both token versions of this tenant, nothing else: the tenant is pinned by the issuer.
-        issuers: [`${authority}/${tenant}/v2.0`, `https://sts.windows.net/${tenant}/`],
-        openIdConfigs: [`${authority}/${tenant}/v2.0/.well-known/openid-configuration`],
-        requireExpiration: true,
-        requireSigned: true,
-        clockSkewSeconds: 0,
-        requiredClaims: requiredClaims(element, ctx),
-        clientApplicationIds: texts(block('client-application-ids'), 'application-id', ctx),
-      },
+      rulesOf(element, () => {
+        const tenant = attrText(element, 'tenant-id', ctx) ?? '';
+        const authority = (attrText(element, 'authentication-endpoint', ctx, ENTRA_AUTHORITY) ?? ENTRA_AUTHORITY).replace(/\/+$/, '');
+        return {
+          source: 'validate-azure-ad-token',
+          audiences: texts(block('audiences'), 'audience', ctx),
+          // Both token versions of this tenant, nothing else: the tenant is pinned by the issuer.
+          issuers: [`${authority}/${tenant}/v2.0`, `https://sts.windows.net/${tenant}/`],
+          openIdConfigs: [`${authority}/${tenant}/v2.0/.well-known/openid-configuration`],
+          requireExpiration: true,
+          requireSigned: true,
+          clockSkewSeconds: 0,
+          requiredClaims: requiredClaims(element, ctx),
+          clientApplicationIds: texts(block('client-application-ids'), 'application-id', ctx),
+        };
+      }),
       'Authorization',
     );
   },
