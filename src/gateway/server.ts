@@ -24,6 +24,7 @@ import type { BackendResponse, BodyStream, GatewayResponse, Headers, Ports } fro
 import { emulatorPorts, identityDocument, replayTarget, runRequest } from '../traffic/emulator-ports.ts';
 import { logLine, requestedCall, summarize, traceLines } from './access-log.ts';
 import { localConfig } from './local-config.ts';
+import { corkForTick, pump } from './pump.ts';
 import { recordedAuthorization } from './recorded-token.ts';
 import { type ExchangeRecord, TrafficRecorder } from './recorder.ts';
 import { clientCertificateOf, createGatewayServer, type GatewayTls, gatewayScheme } from './tls.ts';
@@ -257,12 +258,14 @@ export async function startGateway(options: GatewayOptions): Promise<{ gateway?:
       if (!response.stream) {
         res.end(response.body);
       } else {
-        // Headers go out at once unless the first chunk is already here to travel with them.
+        // Headers go out in this tick, with whatever part of the body arrives in it.
+        corkForTick(res);
         if (!(response.stream instanceof Readable && response.stream.readableLength > 0)) res.flushHeaders();
         // The server's GET event stream stays open for the session: it is recorded as it opens.
         if (method === 'GET') record('');
-        // pipeline ends the response with the stream, and destroys the upstream stream when the client goes away.
-        await pipeline(captured ? copying(response.stream, captured) : response.stream, res);
+        // The response ends with the stream, and the upstream stream is destroyed when the client goes away.
+        if (response.stream instanceof Readable && !captured) await pump(response.stream, res);
+        else await pipeline(captured ? copying(response.stream, captured) : response.stream, res);
       }
     } catch (error) {
       if (!res.headersSent) {
