@@ -6,7 +6,7 @@
 import type * as A from './ast.ts';
 import { type Assigned, copy, type Eval, type Frame, intersect, type PlanContext } from './plan-scope.ts';
 import type { Value } from './port.ts';
-import { exprJs, literalJs, withJs } from './jit.ts';
+import { exprJs, jsOf, literalJs, withJs } from './jit.ts';
 import * as ops from './ops.ts';
 import { planArguments, planExpr, staticTarget } from './plan-expr.ts';
 
@@ -275,16 +275,34 @@ export function planBinary(p: PlanContext, e: A.Binary): Eval {
         const k = lib.literal('char', String(e.right.value));
         return withJs((f: Frame) => ops.equalsChar(lib, left(f), k, negate), `((${l} = ${exprJs(c, left)}) === ${c.ref(k)} ? ${!negate} : ops.equalsChar(lib, ${l}, ${c.ref(k)}, ${negate}))`);
       }
-      return withJs((f: Frame) => ops.equals(lib, left(f), right(f), negate), `(${both}, typeof ${l} === typeof ${r} && (typeof ${l} === 'number' || typeof ${l} === 'string') ? (${l} === ${r}) !== ${negate} : ops.equals(lib, ${l}, ${r}, ${negate}))`);
+      const closure = (f: Frame) => ops.equals(lib, left(f), right(f), negate);
+      const literal = literalOperand(e.right, right);
+      if (literal) {
+        // `x == 3`, `s == "tools/call"`: a value of the literal's own kind is equal exactly when identical
+        return withJs(closure, `((${l} = ${exprJs(c, left)}) === ${literal.js} ? ${!negate} : typeof ${l} === '${literal.kind}' ? ${negate} : ops.equals(lib, ${l}, ${literal.js}, ${negate}))`);
+      }
+      return withJs(closure, `(${both}, typeof ${l} === typeof ${r} && (typeof ${l} === 'number' || typeof ${l} === 'string') ? (${l} === ${r}) !== ${negate} : ops.equals(lib, ${l}, ${r}, ${negate}))`);
     }
     case '<':
     case '>':
     case '<=':
     case '>=':
-      return withJs((f: Frame) => ops.compare(lib, op, left(f), right(f)), `(${both}, typeof ${l} === 'number' && typeof ${r} === 'number' ? ${l} ${op} ${r} : ops.compare(lib, ${literalJs(op)}, ${l}, ${r}))`);
+    {
+      const closure = (f: Frame) => ops.compare(lib, op, left(f), right(f));
+      const literal = literalOperand(e.right, right);
+      if (literal?.kind === 'number') return withJs(closure, `(typeof (${l} = ${exprJs(c, left)}) === 'number' ? ${l} ${op} ${literal.js} : ops.compare(lib, ${literalJs(op)}, ${l}, ${literal.js}))`);
+      return withJs(closure, `(${both}, typeof ${l} === 'number' && typeof ${r} === 'number' ? ${l} ${op} ${r} : ops.compare(lib, ${literalJs(op)}, ${l}, ${r}))`);
+    }
     default:
       return withJs((f: Frame) => lib.binary(op, left(f), right(f)), `(${both}, lib.binary(${literalJs(op)}, ${l}, ${r}))`);
   }
+}
+
+/** An int or string literal operand, with its JavaScript literal text and JavaScript type. */
+function literalOperand(e: A.Expr, planned: Eval): { js: string; kind: 'number' | 'string' } | undefined {
+  if (e.kind !== 'literal' || (e.type !== 'int' && e.type !== 'string')) return undefined;
+  const js = jsOf(planned);
+  return js === undefined ? undefined : { js, kind: e.type === 'int' ? 'number' : 'string' };
 }
 
 /** A boolean expression with the definite-assignment states after it is true and false (C# §9.4.4). */
