@@ -6,6 +6,7 @@
  * request. Writes made in the same tick (the headers and the first event, the last event and the
  * end of the chunked body) leave in one system call.
  */
+import type { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 
@@ -23,13 +24,7 @@ export function pump(source: Readable, res: ServerResponse): Promise<void> {
     const settle = () => {
       if (settled) return;
       settled = true;
-      source.off('data', onData);
-      source.off('end', onEnd);
-      source.off('error', onBroken);
-      source.off('close', onSourceClose);
-      res.off('drain', onDrain);
-      res.off('close', onClientClose);
-      res.off('finish', settle);
+      for (const [emitter, event, listener] of listeners) emitter.off(event, listener);
       resolve();
     };
     const onData = (chunk: Buffer) => {
@@ -54,12 +49,15 @@ export function pump(source: Readable, res: ServerResponse): Promise<void> {
       if (!source.readableEnded) source.destroy();
       settle();
     };
-    source.on('data', onData);
-    source.on('end', onEnd);
-    source.on('error', onBroken);
-    source.on('close', onSourceClose);
-    res.on('drain', onDrain);
-    res.on('close', onClientClose);
-    res.on('finish', settle);
+    const listeners: readonly (readonly [EventEmitter, string, Parameters<EventEmitter['on']>[1]])[] = [
+      [source, 'data', onData],
+      [source, 'end', onEnd],
+      [source, 'error', onBroken],
+      [source, 'close', onSourceClose],
+      [res, 'drain', onDrain],
+      [res, 'close', onClientClose],
+      [res, 'finish', settle],
+    ];
+    for (const [emitter, event, listener] of listeners) emitter.on(event, listener);
   });
 }
