@@ -62,6 +62,7 @@ or at --rest-upstream. A config whose every tool is bridged has no MCP server: l
 --upstream, and the gateway answers initialize and ping itself:
 
   mcp-apim serve inventory.yaml --rest-upstream http://127.0.0.1:3001 --port 8080
+
 Server-sent events stream through unbuffered; Mcp-Session-Id and MCP-Protocol-Version pass
 through; an unreachable upstream is answered as APIM does (500 with an activityId).
 
