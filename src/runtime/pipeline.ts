@@ -18,6 +18,41 @@ export class UnsupportedFeature extends Error {
   }
 }
 
+type RunChildren = (children: readonly PolicyElement[], scope: Scope, section: Section, target: 'request' | 'response') => Promise<StepOutcome>;
+
+/** A step's view of the request: one object per element run (the pipeline runs dozens a request). */
+class Step implements StepContext {
+  readonly state: RequestState;
+  readonly ports: Ports;
+  readonly scope: Scope;
+  readonly section: Section;
+  readonly target: 'request' | 'response';
+  /** Where child steps write: return-response builds a response whatever the section. */
+  readonly #childTarget: 'request' | 'response';
+  readonly #run: RunChildren;
+  constructor(state: RequestState, ports: Ports, scope: Scope, section: Section, target: 'request' | 'response', childTarget: 'request' | 'response', run: RunChildren) {
+    this.state = state;
+    this.ports = ports;
+    this.scope = scope;
+    this.section = section;
+    this.target = target;
+    this.#childTarget = childTarget;
+    this.#run = run;
+  }
+  runSteps(children: readonly PolicyElement[]): Promise<StepOutcome> {
+    return this.#run(children, this.scope, this.section, this.#childTarget);
+  }
+  trace(policy: string, message: string): void {
+    this.state.trace.push({ scope: this.scope, section: this.section, policy, message });
+  }
+}
+
+/** An expression the emulator cannot run is reported against its element. */
+function unsupportedIn(element: PolicyElement, error: unknown): never {
+  if (error instanceof UnsupportedExpression) throw new UnsupportedFeature(error.message, element);
+  throw error;
+}
+
 /** APIM's global default policy: `<backend><forward-request /></backend>`. */
 const IMPLICIT_FORWARD: PolicyElement = { kind: 'element', name: 'forward-request', nameSpan: fileSpan('(global default policy)'), span: fileSpan('(global default policy)'), attributes: [], children: [] };
 
@@ -71,24 +106,12 @@ export async function handle(policy: EffectivePolicy, request: GatewayRequest, p
   const runElement = (element: PolicyElement, scope: Scope, section: Section, target: 'request' | 'response'): StepOutcome | Promise<StepOutcome> => {
     const handler = handlers.get(element.name);
     if (!handler) throw new UnsupportedFeature(`the emulator has no handler for <${element.name}>`, element);
-    const ctx: StepContext = {
-      state,
-      ports,
-      scope,
-      section,
-      target,
-      runSteps: (children) => runSteps(children, scope, section, element.name === 'return-response' ? 'response' : target),
-      trace: (policy, message) => state.trace.push({ scope, section, policy, message }),
-    };
-    const unsupported = (error: unknown): never => {
-      if (error instanceof UnsupportedExpression) throw new UnsupportedFeature(error.message, element);
-      throw error;
-    };
+    const ctx = new Step(state, ports, scope, section, target, element.name === 'return-response' ? 'response' : target, runSteps);
     try {
       const outcome = handler.run(element, ctx);
-      return typeof outcome === 'string' ? outcome : outcome.catch(unsupported);
+      return typeof outcome === 'string' ? outcome : outcome.catch((error: unknown) => unsupportedIn(element, error));
     } catch (error) {
-      return unsupported(error);
+      return unsupportedIn(element, error);
     }
   };
 
