@@ -8,7 +8,8 @@ import { type Assigned, copy, type Eval, type Frame, intersect, type PlanContext
 import type { Value } from './port.ts';
 import { exprJs, jsOf, literalJs, withJs } from './jit.ts';
 import * as ops from './ops.ts';
-import { planArguments, planExpr, staticTarget } from './plan-expr.ts';
+import { planExpr, staticTarget } from './plan-expr.ts';
+import { planArguments } from './plan-invoke.ts';
 
 export function planUnary(p: PlanContext, e: A.Unary): Eval {
   const lib = p.lib;
