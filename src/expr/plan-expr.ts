@@ -12,7 +12,8 @@ import { planArguments, planInvocation, planLambda } from './plan-invoke.ts';
 import { copy, type Eval, type Frame, intersect, type PlanContext } from './plan-scope.ts';
 import type { TypeHandle, Value } from './port.ts';
 import { planNew, planNewArray } from './plan-new.ts';
-import { planAssign, planBinary, planCast, planCondition, planUnary } from './plan-operators.ts';
+import { planAssign } from './plan-assign.ts';
+import { planBinary, planCast, planCondition, planUnary } from './plan-operators.ts';
 
 /** Marks a null-conditional short circuit travelling up an access chain (`a?.b.c`). */
 export const SHORT: unique symbol = Symbol('short-circuit');
