@@ -5,7 +5,8 @@
  */
 import type { Value } from '../port.ts';
 import { NetException, NetObject, type NetType, arg, argumentNull, setOut, TypedObject } from './core.ts';
-import { NetArray, NetDictionary, NetKeyValuePair, sequence } from './collections.ts';
+import { NetArray, sequence } from './collections.ts';
+import { NetDictionary, NetKeyValuePair } from './dictionaries.ts';
 import { parseJson } from './json-text.ts';
 import { JArray, JObject } from './jtoken.ts';
 import { OBJECT } from './primitives.ts';

@@ -4,7 +4,8 @@
  */
 import type { Value } from '../port.ts';
 import { NetEnum, NetException, type NetType, setOut } from './core.ts';
-import { NetArray, NetDictionary, NetKeyValuePair, NetList, enumerateValue, isEnumerable, listOf } from './collections.ts';
+import { NetArray, NetList, enumerateValue, isEnumerable, listOf } from './collections.ts';
+import { NetDictionary, NetKeyValuePair } from './dictionaries.ts';
 import { escapeJsonString, parseJson, writeJson } from './json-text.ts';
 import { JARRAY_TYPE, JArray, JOBJECT_TYPE, JObject, JPROPERTY_TYPE, JProperty, JTOKEN_TYPE, JToken, JVALUE_TYPE, JValue, fromToken, toToken } from './jtoken.ts';
 import { makeEnum, OBJECT } from './primitives.ts';

@@ -7,7 +7,8 @@
 import { MAX_ELEMENTS } from '../budget.ts';
 import type { ExprLibrary, NetFailure, TypeHandle, TypeQuery, Value } from '../port.ts';
 import { NetChar, NetDecimal, NetDouble, NetEnum, NetException, NetLong, NetObject, type NetType, invalidCast, isDelegate, nullReference, TypedObject } from './core.ts';
-import { NetArray, NetDictionary, NetList, enumerateValue } from './collections.ts';
+import { NetArray, NetList, enumerateValue } from './collections.ts';
+import { NetDictionary } from './dictionaries.ts';
 import { NetHashSet } from './sets.ts';
 import { NetRecord } from './context.ts';
 import { JToken, JValue, fromToken } from './jtoken.ts';
