@@ -25,6 +25,7 @@ import { isoDate, writeJson } from './json-text.ts';
 import './json.ts';
 import './linq.ts';
 import './jwt.ts';
+import './math.ts';
 import './system.ts';
 import './web.ts';
 import './regex.ts';
