@@ -14,7 +14,8 @@ import { extend, isInstanceOf, register, typeName } from './registry.ts';
 import { STRING } from './string.ts';
 import { NetGuid, bytes } from './system.ts';
 import { toNetString } from './text.ts';
-import { NetDateTime, NetTimeSpan, TICKS_PER_MS } from './time.ts';
+import { NetDateTime } from './time.ts';
+import { NetTimeSpan, TICKS_PER_MS } from './timespan.ts';
 import { type CertificateFacts, certificateValue } from './x509.ts';
 
 type HeaderMap = Map<string, string[]>;

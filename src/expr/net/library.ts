@@ -19,7 +19,8 @@ import {
 } from './registry.ts';
 import { STRING, formatHole } from './string.ts';
 import { netEquals, setObjectType, toNetString } from './text.ts';
-import { NetDateTime, NetTimeSpan } from './time.ts';
+import { NetDateTime } from './time.ts';
+import { NetTimeSpan } from './timespan.ts';
 import { timeBinary } from './time-offset.ts';
 import { isoDate, writeJson } from './json-text.ts';
 import './json.ts';
