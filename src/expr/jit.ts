@@ -34,7 +34,7 @@ export function jsOf(fn: object): string | undefined {
   return (fn as WithJs).js;
 }
 
-/** Completion codes of statements (plan-stmt.ts): normal, break, continue, return. */
+/** Completion codes of statements (plan-completion.ts): normal, break, continue, return. */
 export const COMPLETION = { NORMAL: 0, BREAK: 1, CONTINUE: 2, RETURN: 3 } as const;
 
 /** Constants, temporaries and labels of one program's generated code. */

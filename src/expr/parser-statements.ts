@@ -3,7 +3,8 @@
  * for expressions and blocks.
  */
 import type * as A from './ast.ts';
-import { ParseAbort, Parser, type SyntaxProblem } from './parser.ts';
+import { Parser } from './parser.ts';
+import { ParseAbort, type SyntaxProblem } from './parser-tokens.ts';
 
 /** The parse of one expression source: a tree, or the problems that prevented it. */
 export type ParseResult = { readonly ok: true; readonly tree: A.Expr | A.Block } | { readonly ok: false; readonly problems: readonly SyntaxProblem[] };

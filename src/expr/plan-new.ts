@@ -2,7 +2,8 @@
 import type * as A from './ast.ts';
 import type { Eval, Frame, PlanContext } from './plan-scope.ts';
 import type { TypeHandle, Value } from './port.ts';
-import { planArguments, planExpr } from './plan-expr.ts';
+import { planExpr } from './plan-expr.ts';
+import { planArguments } from './plan-invoke.ts';
 
 export function planNew(p: PlanContext, e: A.New): Eval {
   const lib = p.lib;

@@ -2,31 +2,21 @@
  * Statement planning for `@{ … }` bodies, block lambdas and local functions. A statement
  * becomes `(frame) => completion`; the planner also decides reachability (C# §13.2), which gives
  * "not all code paths return a value" (MA5015) and switch fall-through (MA5016) at load time.
+ *
+ * Loops are planned in plan-loops.ts, switch/try/throw in plan-switch-try.ts; the completion
+ * values they share are in plan-completion.ts.
  */
 import type * as A from './ast.ts';
-import { budget, LOOP_BUDGET_MESSAGE } from './budget.ts';
 import { exprJs, stmtJs, withJs } from './jit.ts';
+import { BREAK, type Completion, CONTINUE, type Exec, innermostLoop, nothing, NORMAL, type Planned, RETURN } from './plan-completion.ts';
 import { planExpr } from './plan-expr.ts';
+import { planForeach, planLoop } from './plan-loops.ts';
 import { planNewArray } from './plan-new.ts';
 import { planCondition } from './plan-operators.ts';
-import { type Assigned, copy, type Eval, type Frame, FunctionScope, intersect, type JumpTarget, type LocalFunctionInfo, type PlanContext } from './plan-scope.ts';
+import { copy, type Eval, type Frame, FunctionScope, intersect, type LocalFunctionInfo, type PlanContext } from './plan-scope.ts';
+import { planSwitch, planThrow, planTry } from './plan-switch-try.ts';
 import type { TypeHandle, Value } from './port.ts';
 
-/** How a statement finished. */
-const NORMAL = 0;
-const BREAK = 1;
-const CONTINUE = 2;
-const RETURN = 3;
-type Completion = 0 | 1 | 2 | 3;
-type Exec = (f: Frame) => Completion;
-
-interface Planned {
-  readonly exec: Exec;
-  /** Whether the end point of the statement is reachable. */
-  readonly completes: boolean;
-}
-
-const nothing: Exec = () => NORMAL;
 
 /**
  * Plans a function body (the `@{}` block, a lambda, a local function). `returnType` converts
@@ -55,7 +45,7 @@ export function planFunctionBody(p: PlanContext, body: A.Expr | A.Block, returnT
   return returnType ? run : withJs(run, stmtJs(p.code, exec, undefined));
 }
 
-function planBlock(p: PlanContext, block: A.Block, isFunctionBody = false): Planned {
+export function planBlock(p: PlanContext, block: A.Block, isFunctionBody = false): Planned {
   if (!isFunctionBody) p.pushScope();
   // local functions are visible in the whole block (they may be called before their declaration)
   for (const s of block.body) if (s.kind === 'function') declareLocalFunction(p, s);
@@ -64,7 +54,7 @@ function planBlock(p: PlanContext, block: A.Block, isFunctionBody = false): Plan
   return r;
 }
 
-function planList(p: PlanContext, list: readonly A.Stmt[]): Planned {
+export function planList(p: PlanContext, list: readonly A.Stmt[]): Planned {
   const execs: Exec[] = [];
   let completes = true;
   for (const s of list) {
@@ -88,15 +78,9 @@ function planList(p: PlanContext, list: readonly A.Stmt[]): Planned {
   return { exec: withJs(exec, `{\n${execs.map((e) => stmtJs(p.code, e, loop)).join('')}}\n`), completes };
 }
 
-/** The label of the loop a `break`/`continue` here leaves, when that loop is generated code. */
-function innermostLoop(p: PlanContext): string | undefined {
-  const j = p.jumps[p.jumps.length - 1];
-  return j?.kind === 'loop' ? j.label : undefined;
-}
-
 const STATEMENT_EXPRESSIONS = new Set(['assign', 'invoke', 'new']);
 
-function planStatement(p: PlanContext, s: A.Stmt): Planned {
+export function planStatement(p: PlanContext, s: A.Stmt): Planned {
   switch (s.kind) {
     case 'block':
       return planBlock(p, s);
@@ -172,7 +156,7 @@ function planStatement(p: PlanContext, s: A.Stmt): Planned {
   }
 }
 
-function planLocal(p: PlanContext, s: A.LocalDeclaration, readonly = false): Planned {
+export function planLocal(p: PlanContext, s: A.LocalDeclaration, readonly = false): Planned {
   const execs: Exec[] = [];
   const declared = s.type === 'var' ? undefined : p.resolveType(s.type);
   if (s.type !== 'var' && s.type.name === 'dynamic') p.problem('MA5004', "'dynamic' is not supported in policy expressions.", s.type);
@@ -266,267 +250,6 @@ function planIf(p: PlanContext, s: A.If): Planned {
   const js = `if (${exprJs(code, test)} === true) {\n${stmtJs(code, t, loop)}}${o ? ` else {\n${stmtJs(code, o, loop)}}` : ''}\n`;
   return {
     exec: withJs(o ? (f: Frame) => (test(f) === true ? t(f) : o(f)) : (f: Frame) => (test(f) === true ? t(f) : NORMAL), js),
-    completes,
-  };
-}
-
-function planLoop(p: PlanContext, s: A.While | A.DoWhile | A.For): Planned {
-  const lib = p.lib;
-  p.pushScope();
-  let init: Exec = nothing;
-  let initJs = '';
-  if (s.kind === 'for' && s.init) {
-    if (Array.isArray(s.init)) {
-      const evs = (s.init as readonly A.Expr[]).map((e) => planExpr(p, e));
-      init = (f) => {
-        for (const e of evs) e(f);
-        return NORMAL;
-      };
-      initJs = evs.map((e) => `${exprJs(p.code, e)};\n`).join('');
-    } else {
-      init = planLocal(p, s.init as A.LocalDeclaration).exec;
-      initJs = stmtJs(p.code, init, innermostLoop(p));
-    }
-  }
-  const jump: JumpTarget = { kind: 'loop', breaks: [], label: p.code.label() };
-  let bodyJs: string;
-  let test: Eval | undefined;
-  let whenFalse: Assigned;
-  let body: Planned;
-  const before = copy(p.assigned);
-  if (s.kind === 'do') {
-    p.jumps.push(jump);
-    body = planStatement(p, s.body);
-    bodyJs = stmtJs(p.code, body.exec, jump.label);
-    p.jumps.pop();
-    const c = planCondition(p, s.test);
-    test = c.eval;
-    whenFalse = c.whenFalse;
-  } else {
-    if (s.test) {
-      const c = planCondition(p, s.test);
-      test = c.eval;
-      whenFalse = c.whenFalse;
-      p.assigned = copy(c.whenTrue);
-    } else whenFalse = undefined;
-    p.jumps.push(jump);
-    body = planStatement(p, s.body);
-    bodyJs = stmtJs(p.code, body.exec, jump.label);
-    p.jumps.pop();
-  }
-  const update = s.kind === 'for' ? s.update.map((e) => planExpr(p, e)) : [];
-  p.popScope();
-  const infinite = !test || (s.test?.kind === 'literal' && s.test.value === true);
-  // after the loop: the state when the condition is false, met with every break (C# §9.4.4.8)
-  let after: Assigned = infinite ? undefined : s.kind === 'do' ? whenFalse : intersect(whenFalse, before);
-  for (const b of jump.breaks) after = intersect(after, b);
-  p.assigned = after ?? (jump.breaks.length > 0 || !infinite ? before : undefined);
-  const completes = !infinite || jump.breaks.length > 0;
-  const b = body.exec;
-  const cond = test ?? (() => true);
-  const exec: Exec =
-    s.kind === 'do'
-      ? (f) => {
-          do {
-            if (--budget.loops < 0) throw lib.exception('System.OperationCanceledException', LOOP_BUDGET_MESSAGE);
-            const c = b(f);
-            if (c === BREAK) break;
-            if (c === RETURN) return RETURN;
-          } while (cond(f) === true);
-          return NORMAL;
-        }
-      : (f) => {
-          init(f);
-          while (cond(f) === true) {
-            if (--budget.loops < 0) throw lib.exception('System.OperationCanceledException', LOOP_BUDGET_MESSAGE);
-            const c = b(f);
-            if (c === BREAK) break;
-            if (c === RETURN) return RETURN;
-            for (const u of update) u(f);
-          }
-          return NORMAL;
-        };
-  const code = p.code;
-  const guard = `if (--budget.loops < 0) throw lib.exception('System.OperationCanceledException', LOOP_BUDGET_MESSAGE);\n`;
-  const condJs = test ? `${exprJs(code, test)} === true` : 'true';
-  const js =
-    s.kind === 'do'
-      ? `${jump.label}: do {\n${guard}${bodyJs}} while (${condJs});\n`
-      : `{\n${initJs}${jump.label}: for (; ${condJs}; ${update.map((u) => exprJs(code, u)).join(', ')}) {\n${guard}${bodyJs}}\n}\n`;
-  return { exec: withJs(exec, js), completes };
-}
-
-function planForeach(p: PlanContext, s: A.Foreach): Planned {
-  const lib = p.lib;
-  const collection = planExpr(p, s.collection);
-  p.pushScope();
-  const type = s.type === 'var' ? undefined : p.resolveType(s.type);
-  const v = p.declare(s.name, { start: s.nameStart, end: s.nameStart + s.name.length }, undefined, true);
-  const before = copy(p.assigned);
-  p.markAssigned(v);
-  const jump: JumpTarget = { kind: 'loop', breaks: [] };
-  p.jumps.push(jump);
-  const body = planStatement(p, s.body);
-  p.jumps.pop();
-  p.popScope();
-  p.assigned = before;
-  const write = p.writer(v);
-  const b = body.exec;
-  return {
-    exec: (f) => {
-      for (const item of lib.enumerate(collection(f))) {
-        if (--budget.loops < 0) throw lib.exception('System.OperationCanceledException', LOOP_BUDGET_MESSAGE);
-        write(f, type ? lib.convert(item, type, 'explicit') : item);
-        const c = b(f);
-        if (c === BREAK) break;
-        if (c === RETURN) return RETURN;
-      }
-      return NORMAL;
-    },
-    completes: true,
-  };
-}
-
-function planThrow(p: PlanContext, s: A.Throw): Planned {
-  const lib = p.lib;
-  if (!s.value) {
-    const slot = p.catchSlots[p.catchSlots.length - 1];
-    if (!slot) {
-      p.problem('MA5023', 'A throw statement with no arguments is not allowed outside of a catch clause.', s);
-      return { exec: nothing, completes: false };
-    }
-    const hops = p.fn.depth - slot.fn.depth;
-    const index = slot.slot;
-    return {
-      exec: (f) => {
-        let g = f;
-        for (let i = 0; i < hops; i++) g = g.parent!;
-        throw g.vars[index];
-      },
-      completes: false,
-    };
-  }
-  const v = planExpr(p, s.value);
-  return {
-    exec: (f) => {
-      throw lib.toThrowable(v(f));
-    },
-    completes: false,
-  };
-}
-
-function planSwitch(p: PlanContext, s: A.Switch): Planned {
-  const lib = p.lib;
-  const subject = planExpr(p, s.subject);
-  const start = copy(p.assigned);
-  const jump: JumpTarget = { kind: 'switch', breaks: [] };
-  p.jumps.push(jump);
-  p.pushScope();
-  let hasDefault = false;
-  const sections: { labels: Eval[]; isDefault: boolean; exec: Exec }[] = [];
-  for (const section of s.sections) {
-    const labels: Eval[] = [];
-    let isDefault = false;
-    for (const l of section.labels) {
-      if (l === undefined) isDefault = true;
-      else labels.push(planExpr(p, l));
-    }
-    hasDefault ||= isDefault;
-    p.assigned = copy(start);
-    const body = planList(p, section.body);
-    if (body.completes) p.problem('MA5016', 'Control cannot fall through from one case label to another: end the section with break, return or throw.', { start: section.start, end: section.labels.length > 0 ? section.start + 4 : section.end });
-    sections.push({ labels, isDefault, exec: body.exec });
-  }
-  p.popScope();
-  p.jumps.pop();
-  let after: Assigned = hasDefault ? undefined : start;
-  for (const b of jump.breaks) after = intersect(after, b);
-  const completes = !hasDefault || jump.breaks.length > 0;
-  p.assigned = after ?? (completes ? start : undefined);
-  const matches = (v: Value, k: Value): boolean => {
-    if (v === null || k === null) return v === k;
-    const tv = typeof v;
-    if (tv === typeof k && tv !== 'object') return v === k;
-    return lib.binary('==', v, k) === true;
-  };
-  return {
-    exec: (f) => {
-      const v = subject(f);
-      let chosen: Exec | undefined;
-      let fallback: Exec | undefined;
-      for (const sec of sections) {
-        if (sec.isDefault) fallback = sec.exec;
-        if (sec.labels.some((l) => matches(v, l(f)))) {
-          chosen = sec.exec;
-          break;
-        }
-      }
-      const run = chosen ?? fallback;
-      if (!run) return NORMAL;
-      const c = run(f);
-      return c === BREAK ? NORMAL : c;
-    },
-    completes,
-  };
-}
-
-function planTry(p: PlanContext, s: A.Try): Planned {
-  const lib = p.lib;
-  const before = copy(p.assigned);
-  const body = planBlock(p, s.body);
-  let after: Assigned = body.completes ? p.assigned : undefined;
-  let completes = body.completes;
-  const catches: { type: TypeHandle | undefined; write: ((f: Frame, v: Value) => Value) | undefined; filter: Eval | undefined; exec: Exec; rethrowSlot: number }[] = [];
-  for (const c of s.catches) {
-    p.assigned = copy(before);
-    p.pushScope();
-    const type = c.type ? p.resolveType(c.type) : undefined;
-    let write: ((f: Frame, v: Value) => Value) | undefined;
-    if (c.name && c.type) {
-      const v = p.declare(c.name, c.type, undefined);
-      p.markAssigned(v);
-      write = p.writer(v);
-    }
-    // hidden slot holding the caught exception for `throw;`
-    const rethrowSlot = p.fn.slots++;
-    const filter = c.filter ? planExpr(p, c.filter) : undefined;
-    p.catchSlots.push({ slot: rethrowSlot, fn: p.fn });
-    const cb = planBlock(p, c.body);
-    p.catchSlots.pop();
-    p.popScope();
-    if (cb.completes) {
-      after = intersect(after, p.assigned);
-      completes = true;
-    }
-    catches.push({ type, write, filter, exec: cb.exec, rethrowSlot });
-  }
-  let fin: Planned | undefined;
-  if (s.finally) {
-    p.assigned = copy(before);
-    fin = planBlock(p, s.finally);
-    if (!fin.completes) completes = false;
-  }
-  p.assigned = completes ? (after ?? before) : undefined;
-  const b = body.exec;
-  const f2 = fin?.exec;
-  return {
-    exec: (f) => {
-      try {
-        return b(f);
-      } catch (err) {
-        if (!lib.failureOf(err)) throw err;
-        for (const c of catches) {
-          if (!lib.exceptionMatches(err, c.type)) continue;
-          if (c.write) c.write(f, lib.exceptionValue(err));
-          if (c.filter && c.filter(f) !== true) continue;
-          f.vars[c.rethrowSlot] = err as Value;
-          return c.exec(f);
-        }
-        throw err;
-      } finally {
-        if (f2) f2(f);
-      }
-    },
     completes,
   };
 }

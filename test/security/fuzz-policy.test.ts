@@ -253,7 +253,7 @@ describe('hostile policy documents', () => {
     ['"abc".Any(1)', 'LINQ methods (net/linq.ts, net/collections.ts call) invoke a non-delegate argument: TypeError f.invoke'],
     ['"abc".Select()', 'LINQ Select without its selector (net/linq.ts sel): TypeError reading arity'],
     ['context.Request.Headers.GetValueOrDefault(1, "")', 'header dictionaries with a non-string key (net/context.ts StringValuesDictionary.get): TypeError key.toLowerCase'],
-    ['new JObject().SelectToken(1)', 'SelectToken with a non-string path (net/json.ts selectTokens): TypeError rest.trim'],
+    ['new JObject().SelectToken(1)', 'SelectToken with a non-string path (net/jtoken-navigation.ts selectTokens): TypeError rest.trim'],
     ['11.ToString(2L)', 'a numeric format that is not a string: TypeError format.split'],
     ['new JObject().TryGetValue("a", "b")', 'an out parameter given a value: TypeError creating property value'],
     ['int.TryParse("1")', 'an out parameter missing: TypeError setting value'],

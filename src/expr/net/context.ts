@@ -5,7 +5,8 @@
  */
 import type { Value } from '../port.ts';
 import { NetException, NetObject, type NetType, arg, argumentNull, setOut, TypedObject } from './core.ts';
-import { NetArray, NetDictionary, NetKeyValuePair, sequence } from './collections.ts';
+import { NetArray, sequence } from './collections.ts';
+import { NetDictionary, NetKeyValuePair } from './dictionaries.ts';
 import { parseJson } from './json-text.ts';
 import { JArray, JObject } from './jtoken.ts';
 import { OBJECT } from './primitives.ts';
@@ -13,7 +14,8 @@ import { extend, isInstanceOf, register, typeName } from './registry.ts';
 import { STRING } from './string.ts';
 import { NetGuid, bytes } from './system.ts';
 import { toNetString } from './text.ts';
-import { NetDateTime, NetTimeSpan, TICKS_PER_MS } from './time.ts';
+import { NetDateTime } from './time.ts';
+import { NetTimeSpan, TICKS_PER_MS } from './timespan.ts';
 import { type CertificateFacts, certificateValue } from './x509.ts';
 
 type HeaderMap = Map<string, string[]>;

@@ -1,12 +1,15 @@
 /**
- * Members and statics of the Newtonsoft.Json.Linq types, JsonConvert, Formatting, JTokenType,
- * the `Value<T>`/`Values<T>` extensions and SelectToken's JSONPath subset.
+ * Members and statics of the Newtonsoft.Json.Linq types, JsonConvert, Formatting, JTokenType and
+ * the `Value<T>`/`Values<T>` extensions. The tree navigation they use (indexer, children, Path,
+ * SelectToken's JSONPath subset) is in jtoken-navigation.ts.
  */
 import type { Value } from '../port.ts';
 import { NetEnum, NetException, type NetType, setOut } from './core.ts';
-import { NetArray, NetDictionary, NetKeyValuePair, NetList, enumerateValue, isEnumerable, listOf } from './collections.ts';
-import { escapeJsonString, parseJson, writeJson } from './json-text.ts';
+import { NetArray, NetList, enumerateValue, isEnumerable, listOf } from './collections.ts';
+import { NetDictionary, NetKeyValuePair } from './dictionaries.ts';
+import { parseJson, writeJson } from './json-text.ts';
 import { JARRAY_TYPE, JArray, JOBJECT_TYPE, JObject, JPROPERTY_TYPE, JProperty, JTOKEN_TYPE, JToken, JVALUE_TYPE, JValue, fromToken, toToken } from './jtoken.ts';
+import { children, pathOf, selectTokens, sibling, tokenIndex } from './jtoken-navigation.ts';
 import { makeEnum, OBJECT } from './primitives.ts';
 import { extend, isInstanceOf, lookupType, register } from './registry.ts';
 import { toNetString } from './text.ts';
@@ -18,28 +21,6 @@ export const JTOKEN_TYPE_ENUM = makeEnum('Newtonsoft.Json.Linq.JTokenType', {
 
 const tokenTypeOf = (t: JToken): Value => JTOKEN_TYPE_ENUM.staticProps![t.tokenTypeName]!();
 const indented = (f: Value | undefined): boolean => !(f instanceof NetEnum) || f.value === 1;
-
-/** `token[key]` on any token: objects by name, arrays by index, values refuse. */
-export function tokenIndex(t: JToken, key: Value): JToken | null {
-  if (t instanceof JObject) {
-    if (typeof key !== 'string') throw new NetException('System.ArgumentException', `Accessed JObject values with invalid key value: ${toNetString(key)}. Object property name expected.`);
-    return t.get(key);
-  }
-  if (t instanceof JArray) {
-    if (typeof key !== 'number') throw new NetException('System.ArgumentException', `Accessed JArray values with invalid key value: ${escapeJsonString(toNetString(key))}. Int32 array index expected.`);
-    if (key < 0 || key >= t.items.length) throw new NetException('System.ArgumentOutOfRangeException', 'Index was out of range. Must be non-negative and less than the size of the collection.\nParameter name: index');
-    return t.items[key]!;
-  }
-  if (t instanceof JProperty) return tokenIndex(t.valueToken, key);
-  throw new NetException('System.InvalidOperationException', `Cannot access child value on ${t.netType.name}.`);
-}
-
-function children(t: JToken): JToken[] {
-  if (t instanceof JObject) return [...t.props.values()];
-  if (t instanceof JArray) return t.items;
-  if (t instanceof JProperty) return [t.valueToken];
-  return [];
-}
 
 /** Converts a token to `T` as `Value<T>`, `Values<T>` and `ToObject<T>` do. */
 export function tokenAs(t: JToken | null, type: NetType | undefined): Value {
@@ -315,62 +296,6 @@ export function fromObject(v: Value): JToken {
 function deepEquals(a: JToken | null, b: JToken | null): boolean {
   if (a === null || b === null) return a === b;
   return writeJson(a, undefined) === writeJson(b, undefined);
-}
-
-function sibling(t: JToken, step: number): JToken | null {
-  const p = t.parent;
-  if (!p) return null;
-  const list = children(p);
-  return list[list.indexOf(t) + step] ?? null;
-}
-
-function pathOf(t: JToken): string {
-  const parts: string[] = [];
-  for (let c: JToken | undefined = t; c?.parent; c = c.parent) {
-    const p: JToken = c.parent;
-    if (p instanceof JArray) parts.unshift(`[${p.items.indexOf(c)}]`);
-    else if (c instanceof JProperty) parts.unshift(/^[A-Za-z_][\w]*$/.test(c.name) ? `.${c.name}` : `['${c.name}']`);
-  }
-  return parts.join('').replace(/^\./, '');
-}
-
-/** SelectToken's JSONPath subset: `$`, `.name`, `['name']`, `[n]`, `[*]`, `.*`, `..name`. */
-export function selectTokens(root: JToken, path: string): JToken[] {
-  let current: JToken[] = [root];
-  const re = /^\s*(?:\$|\.\.([A-Za-z_$][\w$-]*)|\.?([A-Za-z_$][\w$-]*)|\.\*|\[\s*\*\s*\]|\[\s*(-?\d+)\s*\]|\[\s*'((?:[^'\\]|\\.)*)'\s*\]|\[\s*"((?:[^"\\]|\\.)*)"\s*\])/;
-  let rest = path;
-  while (rest.trim() !== '') {
-    const m = re.exec(rest);
-    if (!m) throw new NetException('Newtonsoft.Json.JsonException', `Unexpected character while parsing path: ${rest.trim()[0]}`);
-    rest = rest.slice(m[0].length);
-    const t = m[0].trim();
-    if (t === '$') continue;
-    const next: JToken[] = [];
-    for (const c of current) {
-      if (m[1] !== undefined) next.push(...descendants(c).filter((d): d is JProperty => d instanceof JProperty && d.name === m[1]).map((p) => p.valueToken));
-      else if (m[2] !== undefined || m[4] !== undefined || m[5] !== undefined) {
-        const name = m[2] ?? m[4] ?? m[5]!;
-        if (c instanceof JObject) {
-          const v = c.get(name);
-          if (v) next.push(v);
-        }
-      } else if (m[3] !== undefined) {
-        if (c instanceof JArray) {
-          const i = Number(m[3]);
-          const v = c.items[i < 0 ? c.items.length + i : i];
-          if (v) next.push(v);
-        }
-      } else next.push(...children(c).map((x) => (x instanceof JProperty ? x.valueToken : x)));
-    }
-    current = next;
-  }
-  return current;
-}
-
-function descendants(t: JToken): JToken[] {
-  const out: JToken[] = [];
-  for (const c of children(t)) out.push(c, ...descendants(c));
-  return out;
 }
 
 // ---- JsonConvert

@@ -6,7 +6,8 @@
 import type { Value } from '../port.ts';
 import { NetBigInteger, NetChar, NetDecimal, NetDouble, NetEnum, NetException, NetLong, NetObject, type NetType, TypeSlot, formatError, invalidCast } from './core.ts';
 import { toNetString } from './text.ts';
-import { NetDateTime, NetTimeSpan } from './time.ts';
+import { NetDateTime } from './time.ts';
+import { NetTimeSpan } from './timespan.ts';
 import { numKind, toDouble } from './numeric.ts';
 
 export const JTOKEN_TYPE = new TypeSlot();

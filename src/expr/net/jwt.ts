@@ -5,7 +5,8 @@
  */
 import type { Value } from '../port.ts';
 import { NetObject, type NetType, setOut } from './core.ts';
-import { DICTIONARY, NetArray, NetDictionary } from './collections.ts';
+import { NetArray } from './collections.ts';
+import { DICTIONARY, NetDictionary } from './dictionaries.ts';
 import { OBJECT } from './primitives.ts';
 import { arrayOf, extend, instantiate, register } from './registry.ts';
 import { STRING } from './string.ts';

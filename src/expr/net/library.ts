@@ -7,7 +7,8 @@
 import { MAX_ELEMENTS } from '../budget.ts';
 import type { ExprLibrary, NetFailure, TypeHandle, TypeQuery, Value } from '../port.ts';
 import { NetChar, NetDecimal, NetDouble, NetEnum, NetException, NetLong, NetObject, type NetType, invalidCast, isDelegate, nullReference, TypedObject } from './core.ts';
-import { NetArray, NetDictionary, NetList, enumerateValue } from './collections.ts';
+import { NetArray, NetList, enumerateValue } from './collections.ts';
+import { NetDictionary } from './dictionaries.ts';
 import { NetHashSet } from './sets.ts';
 import { NetRecord } from './context.ts';
 import { JToken, JValue, fromToken } from './jtoken.ts';
@@ -18,12 +19,14 @@ import {
 } from './registry.ts';
 import { STRING, formatHole } from './string.ts';
 import { netEquals, setObjectType, toNetString } from './text.ts';
-import { NetDateTime, NetTimeSpan } from './time.ts';
+import { NetDateTime } from './time.ts';
+import { NetTimeSpan } from './timespan.ts';
 import { timeBinary } from './time-offset.ts';
 import { isoDate, writeJson } from './json-text.ts';
 import './json.ts';
 import './linq.ts';
 import './jwt.ts';
+import './math.ts';
 import './system.ts';
 import './web.ts';
 import './regex.ts';

@@ -6,10 +6,8 @@
 import type { Value } from '../port.ts';
 import { MAX_ELEMENTS } from '../budget.ts';
 import { NetException, type NetType, binderError, isDelegate } from './core.ts';
-import {
-  DEFAULT_COMPARER, DICTIONARY, NetArray, NetComparer, NetDictionary, NetList, NetSequence, call, compareValues, enumerateValue, isEnumerable, listOf,
-  pairTypeOf,
-} from './collections.ts';
+import { NetArray, NetList, NetSequence, call, compareValues, enumerateValue, isEnumerable, listOf } from './collections.ts';
+import { DEFAULT_COMPARER, DICTIONARY, NetComparer, NetDictionary, pairTypeOf } from './dictionaries.ts';
 import { HASH_SET, NetHashSet } from './sets.ts';
 import { numKind, numericBinary, toDouble } from './numeric.ts';
 import { NetDecimal, NetDouble, NetLong, argumentOutOfRange } from './core.ts';

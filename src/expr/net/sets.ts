@@ -1,7 +1,8 @@
 /** System.Collections.Generic.HashSet<T>, keyed by .NET equality or a StringComparer. */
 import type { Value } from '../port.ts';
 import { TypedObject, type NetType, argumentNull } from './core.ts';
-import { DEFAULT_COMPARER, type KeyComparer, NetComparer, enumerateValue } from './collections.ts';
+import { enumerateValue } from './collections.ts';
+import { DEFAULT_COMPARER, type KeyComparer, NetComparer } from './dictionaries.ts';
 import { OBJECT } from './primitives.ts';
 import { register } from './registry.ts';
 

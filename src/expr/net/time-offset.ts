@@ -7,7 +7,8 @@ import { NetException, NetLong, NetObject, type NetType, formatError } from './c
 import { asBig, compare, toDouble } from './numeric.ts';
 import { OBJECT } from './primitives.ts';
 import { register } from './registry.ts';
-import { EPOCH_TICKS, NetDateTime, NetTimeSpan, TICKS_PER_DAY, TICKS_PER_MS, TICKS_PER_SECOND, formatCustomDateTime, formatDateTime, nowUtc, parseDate, withKind } from './time.ts';
+import { EPOCH_TICKS, NetDateTime, formatCustomDateTime, formatDateTime, nowUtc, parseDate, withKind } from './time.ts';
+import { NetTimeSpan, TICKS_PER_DAY, TICKS_PER_MS, TICKS_PER_SECOND } from './timespan.ts';
 
 export class NetDateTimeOffset extends NetObject {
   /** UTC ticks and the offset in minutes. */
