@@ -11,7 +11,8 @@ import { setJitEnabled } from '../../src/expr/jit.ts';
 import { netLibrary } from '../../src/expr/net/library.ts';
 import { parseSource } from '../../src/expr/parser-statements.ts';
 import { plan, type Program } from '../../src/expr/planner.ts';
-import { contextValue, stateFromJson } from '../../src/expr/compile.ts';
+import { compileExpression, contextValue, EvaluationError, evaluateCompiled, netTypeName, stateFromJson, toNetString } from '../../src/expr/compile.ts';
+import { corpusExpressions } from './corpus-expressions.ts';
 
 function programOf(text: string, kind: 'block' | 'expression'): Program {
   const parsed = parseSource(text, kind);
@@ -103,5 +104,56 @@ describe('generated JavaScript agrees with the closures', () => {
 
   test('block bodies are compiled', () => {
     for (const [name, text] of programs) assert.ok(bothWays(text).wasCompiled, name);
+  });
+});
+
+describe('generated JavaScript agrees with the closures on the real corpora', () => {
+  const span = { file: 'corpus', line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, end: 0 };
+  const jwt = `${Buffer.from('{"alg":"RS256","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ aud: 'api://x', iss: 'https://login.microsoftonline.com/t/v2.0', roles: ['Reader'], azp: 'agent-1', oid: 'o-1', exp: 1900000000 })).toString('base64url')}.c2ln`;
+  const request = {
+    method: 'POST',
+    url: 'https://gw.test/api/orders/42?tenant=contoso&debug=true',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${jwt}`, 'x-tenant': 'contoso', 'ocp-apim-subscription-key': 'k', accept: 'application/json' },
+    bodyText: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'orders.get', arguments: { id: 42, tags: ['a', 'b'] } }, model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }),
+  };
+  const variables = { tenant: 'contoso', count: 3, flag: true, userId: 'u-1', body: '{"a":1}' };
+
+  function outcomes(text: string, kind: 'expression' | 'block'): string {
+    const r = compileExpression({ text, kind, spanOf: () => span });
+    if (!r.compiled) return 'does not compile';
+    const now = Date.UTC(2026, 0, 1);
+    const state = stateFromJson({ request, variables }, now);
+    try {
+      const v = evaluateCompiled(r.compiled, contextValue(state, { now: () => now }), () => now);
+      return v === null ? 'null' : `${netTypeName(v)} ${toNetString(v)}`;
+    } catch (e) {
+      if (e instanceof EvaluationError) return `throws ${e.netType}`;
+      return `crash ${(e as Error).message}`;
+    }
+  }
+
+  test('every corpus expression gives the same value or exception both ways (nondeterministic ones aside)', () => {
+    const all = corpusExpressions('.');
+    assert.ok(all.length >= 1000, `${all.length} expressions`);
+    const differ: string[] = [];
+    let compared = 0;
+    for (const e of all) {
+      const compiled = outcomes(e.text, e.kind);
+      if (compiled === 'does not compile') continue;
+      assert.ok(!compiled.startsWith('crash'), `${e.file}: ${compiled}\n${e.text}`);
+      // Guid.NewGuid(), Random: two runs of the same program already differ
+      if (outcomes(e.text, e.kind) !== compiled) continue;
+      setJitEnabled(false);
+      let closures: string;
+      try {
+        closures = outcomes(e.text, e.kind);
+      } finally {
+        setJitEnabled(true);
+      }
+      compared++;
+      if (closures !== compiled) differ.push(`${e.file}\n  ${e.text.slice(0, 200)}\n  compiled: ${compiled}\n  closures: ${closures}`);
+    }
+    assert.ok(compared >= 1000, `only ${compared} compared`);
+    assert.deepEqual(differ, []);
   });
 });
