@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildPlan } from '../../src/plan/build.ts';
-import { load } from '../support/config.ts';
+import { assertConfigError, load } from '../support/config.ts';
 
 /** A valid bridged config; the cases edit it textually. Line numbers below refer to it. */
 const BRIDGED = `apiVersion: mcp-apim/v1
@@ -88,14 +88,7 @@ const cases: Case[] = [
 describe('REST bridging: config diagnostics', () => {
   for (const c of cases) {
     it(`${c.code}: ${c.note}`, () => {
-      const r = load(c.text, c.files);
-      assert.equal(r.config, undefined, 'a config with errors must not load');
-      const d = r.diagnostics.find((x) => x.code === c.code);
-      assert.ok(d, `expected ${c.code}, got ${r.diagnostics.map((x) => `${x.code} ${x.message}`).join('; ')}`);
-      assert.equal(d.severity, 'error');
-      assert.deepEqual([d.span?.file, d.span?.line, d.span?.column], [...c.at], `position of ${d.message}`);
-      assert.match(d.message, c.message);
-      if (c.hint) assert.match(d.hint ?? '', c.hint);
+      assertConfigError(load(c.text, c.files), c);
     });
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BASE_CONFIG, load } from '../support/config.ts';
+import { assertConfigError, BASE_CONFIG, load } from '../support/config.ts';
 
 interface Case {
   readonly note: string;
@@ -46,14 +46,7 @@ const cases: Case[] = [
 describe('config diagnostics', () => {
   for (const c of cases) {
     it(`${c.code}: ${c.note}`, () => {
-      const r = load(c.text, c.files);
-      assert.equal(r.config, undefined, 'a config with errors must not load');
-      const d = r.diagnostics.find((x) => x.code === c.code);
-      assert.ok(d, `expected ${c.code}, got ${r.diagnostics.map((x) => `${x.code} ${x.message}`).join('; ')}`);
-      assert.equal(d.severity, 'error');
-      assert.deepEqual([d.span?.line, d.span?.column], [...c.at], `position of ${d.message}`);
-      if (c.message) assert.match(d.message, c.message);
-      if (c.hint) assert.match(d.hint ?? '', c.hint);
+      assertConfigError(load(c.text, c.files), c);
     });
   }
 

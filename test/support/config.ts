@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { type LoadResult, loadConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/types.ts';
@@ -55,4 +56,23 @@ export function loadFromDisk(file: string): Config {
   });
   if (!r.config) throw new Error(`config did not load: ${JSON.stringify(r.diagnostics, null, 2)}`);
   return r.config;
+}
+
+/** A config that must not load, and the error it must report: `at` is [line, column] or [file, line, column]. */
+export interface ConfigErrorCase {
+  readonly code: string;
+  readonly at: readonly [number, number] | readonly [string, number, number];
+  readonly message?: RegExp;
+  readonly hint?: RegExp;
+}
+
+export function assertConfigError(r: LoadResult, c: ConfigErrorCase): void {
+  assert.equal(r.config, undefined, 'a config with errors must not load');
+  const d = r.diagnostics.find((x) => x.code === c.code);
+  assert.ok(d, `expected ${c.code}, got ${r.diagnostics.map((x) => `${x.code} ${x.message}`).join('; ')}`);
+  assert.equal(d.severity, 'error');
+  const where = c.at.length === 3 ? [d.span?.file, d.span?.line, d.span?.column] : [d.span?.line, d.span?.column];
+  assert.deepEqual(where, [...c.at], `position of ${d.message}`);
+  if (c.message) assert.match(d.message, c.message);
+  if (c.hint) assert.match(d.hint ?? '', c.hint);
 }
