@@ -94,9 +94,14 @@ describe('policy emission under hostile names (property)', () => {
 
           // No named-value reference can be formed, and no raw hostile text survives.
           assert.ok(!xml.includes('{{') && !listXml.includes('{{'), 'a policy contains "{{"');
-          for (const text of [...names, description]) {
+          const texts = [...names, description];
+          for (const text of texts) {
             // Texts with a character that XML or named values give meaning to never appear raw.
-            if (/[<>&"'\\\u0000-\u001f\u007f-\uffff]|\{\{|\}\}/.test(text)) assert.ok(!xml.includes(text) && !listXml.includes(text), `raw text ${JSON.stringify(text)} appears in the policy`);
+            // Another text's escaped literal may spell this one (the literal of Zq"Zq is
+            // "Zq\"Zq", which holds the text Zq\"Zq): those literals are set aside first.
+            const others = texts.filter((t) => t !== text).map(csString);
+            const without = (policy: string) => others.reduce((rest, literal) => rest.split(literal).join(''), policy);
+            if (/[<>&"'\\\u0000-\u001f\u007f-\uffff]|\{\{|\}\}/.test(text)) assert.ok(!without(xml).includes(text) && !without(listXml).includes(text), `raw text ${JSON.stringify(text)} appears in the policy`);
             assert.ok(xml.includes(csString(text)) || !names.includes(text), `${JSON.stringify(text)} appears as its escaped literal`);
           }
           // Every C# literal decodes; the table read back equals the plan.
