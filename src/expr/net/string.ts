@@ -23,11 +23,13 @@ const needString = (v: Value | undefined, name: string): string => {
  * The `char[]` of IndexOfAny as a matcher: a global RegExp over the array's code units, which
  * scans natively. A scanning expression passes the same array on every call, and builds an equal
  * one on every evaluation, so matchers are kept by array (checked against a copy of its items,
- * since arrays are mutable) and by content.
+ * since arrays are mutable) and by content. Very large arrays are matched with a set instead.
  */
-const byArray = new WeakMap<NetArray, { readonly items: readonly Value[]; readonly matcher: RegExp }>();
+type CharMatcher = RegExp | Set<number>;
+const MAX_CLASS = 256;
+const byArray = new WeakMap<NetArray, { readonly items: readonly Value[]; readonly matcher: CharMatcher }>();
 const byContent = new Map<string, RegExp>();
-function charMatcher(chars: Value): RegExp {
+function charMatcher(chars: Value): CharMatcher {
   if (chars instanceof NetArray) {
     const cached = byArray.get(chars);
     if (cached && sameItems(cached.items, chars.items)) return cached.matcher;
@@ -38,8 +40,10 @@ function charMatcher(chars: Value): RegExp {
   return matcherOf([...(charSet([chars]) ?? [])]);
 }
 
-function matcherOf(codes: readonly number[]): RegExp {
-  const key = String.fromCharCode(...codes);
+function matcherOf(codes: readonly number[]): CharMatcher {
+  if (codes.length > MAX_CLASS) return new Set(codes);
+  let key = '';
+  for (const c of codes) key += String.fromCharCode(c);
   let m = byContent.get(key);
   if (!m) {
     // an empty class matches nothing, as IndexOfAny with no characters finds nothing
@@ -237,6 +241,10 @@ export const STRING: NetType = register(
         if (from < 0 || from > t.length) throw argumentOutOfRange('startIndex', 'Index was out of range. Must be non-negative and less than the size of the collection.');
         if (to < from || to > t.length) throw argumentOutOfRange('count', 'Count must be positive and count must refer to a location within the string/array/collection.');
         const matcher = charMatcher(chars);
+        if (matcher instanceof Set) {
+          for (let i = from; i < to; i++) if (matcher.has(t.charCodeAt(i))) return i;
+          return -1;
+        }
         // with a count, only that range is scanned (V8 slices long strings without copying)
         const range = to < t.length ? t.substring(0, to) : t;
         matcher.lastIndex = from;
