@@ -33,13 +33,18 @@ export function plan(lib: ExprLibrary, tree: A.Expr | A.Block): PlanResult {
   }
   if (p.problems.length > 0) return { ok: false, problems: p.problems };
   const slots = root;
-  // one JavaScript function when the planned tree describes itself as code (jit.ts)
-  const run = compileProgram(p.code, lib, jsOf(body), !isBlock) ?? body;
+  // One JavaScript function when the planned tree describes itself as code (jit.ts), compiled
+  // on the first run: `policy check` and `compile` plan every expression but run none.
+  const js = jsOf(body);
+  let run: ((f: Frame) => Value) | undefined;
+  const ready = () => (run ??= compileProgram(p.code, lib, js, !isBlock) ?? body);
   return {
     ok: true,
     program: {
-      run: (ctx) => run({ vars: slots.slots === 0 ? EMPTY : new Array(slots.slots).fill(null), parent: undefined, ctx, ret: null }),
-      compiled: run !== body,
+      run: (ctx) => ready()({ vars: slots.slots === 0 ? EMPTY : new Array(slots.slots).fill(null), parent: undefined, ctx, ret: null }),
+      get compiled() {
+        return ready() !== body;
+      },
     },
   };
 }
