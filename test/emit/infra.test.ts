@@ -89,6 +89,15 @@ describe('Bicep', () => {
     const api = (JSON.parse(out['arm/azuredeploy.json']!) as ArmTemplate).resources.find((r) => r.type.endsWith('/apis') && armName(r.name) === 'mcp-tools')!;
     assert.equal(api.apiVersion, '2025-09-01-preview');
     assert.deepEqual(api.properties.mcpProperties, { transportType: 'streamable' });
+    // 2024-05-01 cannot see an MCP API: what lives below it, and the product's link to it, use the preview too
+    const resources = (JSON.parse(out['arm/azuredeploy.json']!) as ArmTemplate).resources;
+    const belowOrLinked = resources.filter((r) => (r.type.includes('/apis/') && armName(r.name).startsWith('mcp-tools/')) || r.type.endsWith('/apiLinks') && armName(r.name).endsWith('/mcp-tools'));
+    assert.ok(belowOrLinked.length >= 6, belowOrLinked.map((r) => r.type).join(', '));
+    for (const r of belowOrLinked) assert.equal(r.apiVersion, '2025-09-01-preview', `${r.type} ${armName(r.name)}`);
+    assert.match(out['bicep/main.bicep']!, /resource apiPolicy 'Microsoft\.ApiManagement\/service\/apis\/policies@2025-09-01-preview'/);
+    // the metadata API beside it is a plain HTTP API and stays on the GA version
+    const prm = resources.find((r) => r.type.endsWith('/apis') && armName(r.name) !== 'mcp-tools')!;
+    assert.equal(prm.apiVersion, '2024-05-01');
   });
 });
 

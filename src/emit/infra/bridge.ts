@@ -98,8 +98,10 @@ export function bridgeInfra(plan: Plan, model: InfraModel): InfraModel {
   // Native: the MCP API is APIM's REST-as-MCP server. Its operations are the tools, so the
   // passthrough operations (and their tools/list policy: api.xml answers tools/list) go.
   const passthrough = new Set(['mcpPost', 'mcpGet', 'mcpDelete', 'toolsListPolicy']);
-  // The GA api-version cannot see an API of type mcp: its children use the preview version too.
-  resources = resources.filter((r) => !passthrough.has(r.symbol)).map((r) => (r.parent === 'api' ? { ...r, apiVersion: APIM_MCP_API_VERSION, ...(r.symbol === 'apiPolicy' ? { dependsOn: [] } : {}) } : r));
+  // The GA api-version cannot see an API of type mcp: its children and the product's link to it use the preview version too.
+  resources = resources
+    .filter((r) => !passthrough.has(r.symbol))
+    .map((r) => (r.parent === 'api' || r.symbol === 'productApiLink' ? { ...r, apiVersion: APIM_MCP_API_VERSION, ...(r.symbol === 'apiPolicy' ? { dependsOn: [] } : {}) } : r));
   const operations = restOperationNames(tools);
   const restApi: Resource = {
     symbol: 'restApi',

@@ -156,5 +156,20 @@ export function infraModel(plan: Plan, policies: { api: string; toolsList: strin
     );
   }
   parameters.push(...alertParameters(plan));
-  return bridgeInfra(plan, { parameters, resources: [...withBackendCertificate(plan, resources), ...alertRules(plan)] });
+  const versioned = mcp ? belowMcpApi(resources) : resources;
+  return bridgeInfra(plan, { parameters, resources: [...withBackendCertificate(plan, versioned), ...alertRules(plan)] });
+}
+
+/**
+ * 2024-05-01 does not see an API of type mcp (reference/deploy.md §4: a GET answers
+ * ResourceNotFound), so what lives below it (operations, policies, diagnostics) and the product's
+ * link to it are written with the preview version too.
+ */
+function belowMcpApi(resources: readonly Resource[]): Resource[] {
+  const bySymbol = new Map(resources.map((r) => [r.symbol, r]));
+  const underApi = (r: Resource): boolean => {
+    for (let p: string | undefined = r.parent; p !== undefined && p !== 'apim'; p = bySymbol.get(p)?.parent) if (p === 'api') return true;
+    return false;
+  };
+  return resources.map((r) => (underApi(r) || r.symbol === 'productApiLink' ? { ...r, apiVersion: APIM_MCP_API_VERSION } : r));
 }

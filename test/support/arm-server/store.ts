@@ -87,6 +87,11 @@ export class ArmStore {
   /** Whether a resource can be seen with this api-version (MCP APIs need a preview version). */
   visible(r: StoredResource, apiVersion: string): boolean {
     if (r.spec.key === 'apis' && r.properties.type === 'mcp') return knowsMcp(apiVersion);
+    // Below an MCP API (its operations, policies, diagnostics, tools) the API itself must be visible.
+    if (r.spec.pattern[0] === 'apis' && r.names.length > 1) {
+      const api = this.find(r.service, kind('apis'), [r.names[0]!]);
+      return !api || this.visible(api, apiVersion);
+    }
     return true;
   }
 
@@ -96,7 +101,7 @@ export class ArmStore {
    */
   prepare(service: ServiceRef, spec: KindSpec, names: readonly string[], body: unknown, apiVersion: string): { properties: Record<string, unknown>; secret?: unknown } {
     this.service(service);
-    this.requireParent(service, spec, names);
+    this.requireParent(service, spec, names, apiVersion);
     const properties = { ...(((body as { properties?: unknown } | null)?.properties ?? {}) as Record<string, unknown>) };
     delete properties.provisioningState;
     const name = names.at(-1)!;
@@ -143,7 +148,7 @@ export class ArmStore {
         return { properties };
       case 'productApiLinks': {
         const api = this.resolveId(service, String(properties.apiId ?? ''), 'apis');
-        if (!api) throw notFound(`API '${String(properties.apiId)}'`);
+        if (!api || !this.visible(api, apiVersion)) throw notFound(`API '${String(properties.apiId)}'`);
         const dup = this.children(service, spec, [names[0]!]).find((l) => l.names[1]!.toLowerCase() !== name.toLowerCase() && String(l.properties.apiId).toLowerCase() === api.id.toLowerCase());
         if (dup) throw new ArmError(409, 'Conflict', `Link already exists between product '${names[0]}' and API '${api.names[0]}'.`);
         return { properties: { apiId: api.id } };
@@ -277,11 +282,13 @@ export class ArmStore {
     return { format: 'rawxml', value };
   }
 
-  private requireParent(service: ServiceRef, spec: KindSpec, names: readonly string[]): void {
+  /** The parent must exist and be visible with this api-version (2024-05-01 does not see MCP APIs). */
+  private requireParent(service: ServiceRef, spec: KindSpec, names: readonly string[], apiVersion: string): void {
     if (names.length < 2) return;
     const parentPattern = spec.pattern.slice(0, -2);
     const parent = KINDS.find((k) => k.pattern.length === parentPattern.length && k.pattern.every((s, i) => s === parentPattern[i]));
-    if (parent && !this.find(service, parent, names.slice(0, -1))) throw notFound(`${parent.type.split('/').pop()} '${names.slice(0, -1).join('/')}'`);
+    const found = parent && this.find(service, parent, names.slice(0, -1));
+    if (parent && (!found || !this.visible(found, apiVersion))) throw notFound(`${parent.type.split('/').pop()} '${names.slice(0, -1).join('/')}'`);
   }
 
   /** A full ARM id, or `/apis/x`-style relative id, resolved to a resource of the service. */

@@ -298,7 +298,7 @@ resource product 'Microsoft.ApiManagement/service/products@2024-05-01' = {
   }
 }
 
-resource productApiLink 'Microsoft.ApiManagement/service/products/apiLinks@2024-05-01' = {
+resource productApiLink 'Microsoft.ApiManagement/service/products/apiLinks@2025-09-01-preview' = {
   parent: product
   name: 'inventory-mcp'
   properties: {
