@@ -87,7 +87,7 @@ export function bridgeInfra(plan: Plan, model: InfraModel): InfraModel {
     if (r.symbol !== 'api' || !noMcpServer) return r;
     const { serviceUrl: _s, backendId: _b, type: _t, apiType: _a, mcpProperties: _m, ...properties } = r.properties;
     const typed: Record<string, Value> = native ? { ...properties, type: 'mcp', mcpProperties: { transportType: 'streamable' } } : { ...properties, apiType: 'http', type: 'http' };
-    return { ...r, apiVersion: native ? APIM_MCP_API_VERSION : r.apiVersion, properties: typed, dependsOn: r.dependsOn.filter((d) => d !== 'backend') };
+    return { ...r, properties: typed, dependsOn: r.dependsOn.filter((d) => d !== 'backend') };
   });
   const restName = restBackendId(api.name);
   if (!native) {
@@ -98,10 +98,8 @@ export function bridgeInfra(plan: Plan, model: InfraModel): InfraModel {
   // Native: the MCP API is APIM's REST-as-MCP server. Its operations are the tools, so the
   // passthrough operations (and their tools/list policy: api.xml answers tools/list) go.
   const passthrough = new Set(['mcpPost', 'mcpGet', 'mcpDelete', 'toolsListPolicy']);
-  // The GA api-version cannot see an API of type mcp: its children and the product's link to it use the preview version too.
-  resources = resources
-    .filter((r) => !passthrough.has(r.symbol))
-    .map((r) => (r.parent === 'api' || r.symbol === 'productApiLink' ? { ...r, apiVersion: APIM_MCP_API_VERSION, ...(r.symbol === 'apiPolicy' ? { dependsOn: [] } : {}) } : r));
+  // (model.ts writes the MCP API and what hangs on it with the preview api-version.)
+  resources = resources.filter((r) => !passthrough.has(r.symbol)).map((r) => (r.symbol === 'apiPolicy' ? { ...r, dependsOn: [] } : r));
   const operations = restOperationNames(tools);
   const restApi: Resource = {
     symbol: 'restApi',

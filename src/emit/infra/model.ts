@@ -110,7 +110,7 @@ export function infraModel(plan: Plan, policies: { api: string; toolsList: strin
       properties: { title: `${config.api.displayName} MCP server`, description: MANAGED_MARK, protocol: 'http', url: param('backendUrl') },
       dependsOn: [],
     },
-    { symbol: 'api', type: `${T}/apis`, apiVersion: mcp ? APIM_MCP_API_VERSION : APIM_API_VERSION, name: [names.api], parent: 'apim', properties: apiProperties, dependsOn: ['backend'] },
+    { symbol: 'api', type: `${T}/apis`, apiVersion: APIM_API_VERSION, name: [names.api], parent: 'apim', properties: apiProperties, dependsOn: ['backend'] },
     operation('mcpPost', 'api', names.api, 'mcp-post', 'POST', 'MCP request (JSON-RPC)'),
     operation('mcpGet', 'api', names.api, 'mcp-get', 'GET', 'MCP server-sent event stream'),
     operation('mcpDelete', 'api', names.api, 'mcp-delete', 'DELETE', 'End MCP session'),
@@ -156,20 +156,22 @@ export function infraModel(plan: Plan, policies: { api: string; toolsList: strin
     );
   }
   parameters.push(...alertParameters(plan));
-  const versioned = mcp ? belowMcpApi(resources) : resources;
-  return bridgeInfra(plan, { parameters, resources: [...withBackendCertificate(plan, versioned), ...alertRules(plan)] });
+  const model = bridgeInfra(plan, { parameters, resources: [...withBackendCertificate(plan, resources), ...alertRules(plan)] });
+  return { ...model, resources: withMcpApiVersion(model.resources) };
 }
 
 /**
- * 2024-05-01 does not see an API of type mcp (reference/deploy.md §4: a GET answers
- * ResourceNotFound), so what lives below it (operations, policies, diagnostics) and the product's
- * link to it are written with the preview version too.
+ * An API of type mcp (`api.type: mcp`, or REST-as-MCP in native mode) exists only in the preview
+ * api-version, and 2024-05-01 does not see it (reference/deploy.md §4: a GET answers
+ * ResourceNotFound): the API, what lives below it (operations, policies, diagnostics) and the
+ * product's link to it are all written with the preview version.
  */
-function belowMcpApi(resources: readonly Resource[]): Resource[] {
+function withMcpApiVersion(resources: readonly Resource[]): Resource[] {
   const bySymbol = new Map(resources.map((r) => [r.symbol, r]));
-  const underApi = (r: Resource): boolean => {
-    for (let p: string | undefined = r.parent; p !== undefined && p !== 'apim'; p = bySymbol.get(p)?.parent) if (p === 'api') return true;
-    return false;
+  if (bySymbol.get('api')?.properties.type !== 'mcp') return [...resources];
+  const onMcpApi = (r: Resource): boolean => {
+    for (let s: string | undefined = r.symbol; s !== undefined && s !== 'apim'; s = bySymbol.get(s)?.parent) if (s === 'api') return true;
+    return r.symbol === 'productApiLink';
   };
-  return resources.map((r) => (underApi(r) || r.symbol === 'productApiLink' ? { ...r, apiVersion: APIM_MCP_API_VERSION } : r));
+  return resources.map((r) => (onMcpApi(r) ? { ...r, apiVersion: APIM_MCP_API_VERSION } : r));
 }
