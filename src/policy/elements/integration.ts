@@ -19,6 +19,12 @@ const requestChildren: Readonly<Record<string, ChildSpec>> = {
   proxy: { schema: proxy, max: 1 },
 };
 
+/** send-request and send-one-way-request run the same way in the emulator. */
+const SEND_PORT_SUPPORT = {
+  status: 'partial',
+  reason: "outbound calls go through the runtime's send port: policy cases and the corpus run answer them, while mcp-apim test and policy run have no recorded side answers, so a call fails with BackendConnectionFailure (or carries on with a null response when ignore-error is true)",
+} as const;
+
 export const sendRequest: PolicySchema = policy({
   name: 'send-request',
   category: 'Integration and external communication',
@@ -37,7 +43,7 @@ export const sendRequest: PolicySchema = policy({
   },
   content: 'elements',
   children: requestChildren,
-  emulator: { status: 'partial', reason: 'outbound calls go through the runtime\'s send port: policy cases and the corpus run answer them, while mcp-apim test and policy run have no recorded side answers, so a call fails with BackendConnectionFailure (or carries on with a null response when ignore-error is true)' },
+  emulator: SEND_PORT_SUPPORT,
 });
 
 export const sendOneWayRequest: PolicySchema = policy({
@@ -53,7 +59,7 @@ export const sendOneWayRequest: PolicySchema = policy({
   },
   content: 'elements',
   children: requestChildren,
-  emulator: { status: 'partial', reason: 'outbound calls go through the runtime\'s send port: policy cases and the corpus run answer them, while mcp-apim test and policy run have no recorded side answers, so a call fails with BackendConnectionFailure (or carries on with a null response when ignore-error is true)' },
+  emulator: SEND_PORT_SUPPORT,
 });
 
 export const logToEventhub: PolicySchema = policy({
