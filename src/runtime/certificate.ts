@@ -10,23 +10,14 @@
  * file; the emulator fetches no revocation lists.
  */
 import { X509Certificate } from 'node:crypto';
+import type { CertificateFacts } from '../expr/net/x509.ts';
 
-export interface ClientCertificate {
-  /** SHA-1 of the DER encoding, upper-case hex. */
-  readonly thumbprint: string;
-  readonly subject: string;
-  readonly issuer: string;
-  /** Upper-case hex, as X509Certificate2.SerialNumber. */
-  readonly serialNumber: string;
-  /** Validity, in milliseconds since the epoch. */
-  readonly notBefore: number;
-  readonly notAfter: number;
+/** The facts the .NET view shows (thumbprint, names, serial, validity, trust), and what the checks need besides. */
+export interface ClientCertificate extends CertificateFacts {
   /** DNS names of the subject alternative name extension. */
   readonly dnsNames: readonly string[];
   /** Thumbprint of the issuing certificate, when the chain was presented or is known. */
   readonly issuerThumbprint?: string;
-  /** The chain ends at a CA the gateway trusts. */
-  readonly trusted: boolean;
   readonly revoked: boolean;
 }
 

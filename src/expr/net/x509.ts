@@ -9,14 +9,18 @@ import { OBJECT } from './primitives.ts';
 import { register } from './registry.ts';
 import { NetDateTime } from './time.ts';
 
-/** What the view reads: the runtime's ClientCertificate satisfies it structurally. */
+/** What the view reads; the runtime's ClientCertificate extends it. */
 export interface CertificateFacts {
+  /** SHA-1 of the DER encoding, upper-case hex. */
   readonly thumbprint: string;
   readonly subject: string;
   readonly issuer: string;
+  /** Upper-case hex, as X509Certificate2.SerialNumber. */
   readonly serialNumber: string;
+  /** Validity, in milliseconds since the epoch. */
   readonly notBefore: number;
   readonly notAfter: number;
+  /** The chain ends at a CA the gateway trusts. */
   readonly trusted: boolean;
 }
 
