@@ -59,7 +59,11 @@ function tokenOf(element: PolicyElement, ctx: StepContext, defaultHeader: string
  * own content, so a rotated key is a different entry; bounded so it cannot grow.
  */
 const imported = new Map<string, KeyObject>();
+/** The same JWK object comes back with every request (the fetched JWKS is kept): no key text to build then. */
+const importedByObject = new WeakMap<JWK, KeyObject>();
 function publicKeyOf(jwk: JWK): KeyObject {
+  const known = importedByObject.get(jwk);
+  if (known) return known;
   const key = `${jwk.kty}|${jwk.kid ?? ''}|${jwk.n ?? ''}|${jwk.e ?? ''}|${jwk.x ?? ''}|${jwk.y ?? ''}|${jwk.crv ?? ''}`;
   let k = imported.get(key);
   if (!k) {
@@ -67,6 +71,7 @@ function publicKeyOf(jwk: JWK): KeyObject {
     k = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
     imported.set(key, k);
   }
+  importedByObject.set(jwk, k);
   return k;
 }
 
