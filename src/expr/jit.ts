@@ -15,6 +15,7 @@
  */
 import { budget, LOOP_BUDGET_MESSAGE } from './budget.ts';
 import * as ops from './ops.ts';
+import { BREAK, CONTINUE, NORMAL } from './plan-completion.ts';
 import type { Frame } from './plan-scope.ts';
 import type { ExprLibrary, Value } from './port.ts';
 
@@ -33,9 +34,6 @@ export function withJs<F extends object>(fn: F, js: string | undefined): F {
 export function jsOf(fn: object): string | undefined {
   return (fn as WithJs).js;
 }
-
-/** Completion codes of statements (plan-completion.ts): normal, break, continue, return. */
-export const COMPLETION = { NORMAL: 0, BREAK: 1, CONTINUE: 2, RETURN: 3 } as const;
 
 /** Constants, temporaries and labels of one program's generated code. */
 export class CodeTable {
@@ -84,8 +82,8 @@ export function stmtJs(table: CodeTable, exec: (f: Frame) => number, loop: strin
   if (own !== undefined) return own;
   const c = table.temp();
   // only the root body is compiled: leaving it, for any reason, answers f.ret (as planner.ts's run does)
-  const jumps = loop ? ` if (${c} === 1) break ${loop}; if (${c} === 2) continue ${loop};` : '';
-  return `${c} = ${table.ref(exec)}(f); if (${c} !== 0) {${jumps} return f.ret; }\n`;
+  const jumps = loop ? ` if (${c} === ${BREAK}) break ${loop}; if (${c} === ${CONTINUE}) continue ${loop};` : '';
+  return `${c} = ${table.ref(exec)}(f); if (${c} !== ${NORMAL}) {${jumps} return f.ret; }\n`;
 }
 
 /** JSON text of a string or number: how user-written literals enter generated code. */
