@@ -109,6 +109,9 @@ export const TEXT_GROUPS: readonly CaseGroup[] = [
       '"tab\\there".IndexOfAny(new char[0])',
       '@{ var a = new char[300]; for (int i = 0; i < 300; i++) { a[i] = (char)(1000 + i); } return ("ab" + (char)1100 + "c").IndexOfAny(a); }',
       '"abc".IndexOfAny(new[] { \'c\' }, 4)',
+      // the same array asked twice, written between the calls: the second answer sees the write
+      '@{ var a = "xy".ToCharArray(); string s = "abcxyz"; int first = s.IndexOfAny(a); a[0] = \'b\'; a[1] = \'q\'; return first + "," + s.IndexOfAny(a); }',
+      '@{ var a = new[] { \'z\', \'\\u00e9\', \'\\u212A\' }; string s = "caf\\u00e9 \\u212A"; int first = s.IndexOfAny(a); Array.Reverse(a); a[2] = \'c\'; return first + "," + s.IndexOfAny(a) + "," + s.IndexOfAny(a, 1); }',
       '"hello".Count(c => c == \'l\')',
       '"Mississippi".Replace("ss", "SS").IndexOf("SS", 4)',
     ],

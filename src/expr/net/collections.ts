@@ -16,6 +16,10 @@ const listIndex = () => argumentOutOfRange('index', 'Index was out of range. Mus
 
 export class NetArray extends TypedObject {
   readonly items: Value[];
+  /** Bumped by every write to an element, so what is derived from the items (a char matcher) knows when it is stale. */
+  version = 0;
+  /** IndexOfAny's matcher for these items, made at `version`. */
+  matcher: { readonly version: number; readonly matcher: unknown } | undefined;
   constructor(element: NetType, items: Value[]) {
     super(arrayOf(element));
     this.items = items;
@@ -36,6 +40,7 @@ export const ARRAY: NetType = register({
     const n = i as number;
     if (typeof n !== 'number' || n < 0 || n >= t.items.length) throw indexOutOfRange();
     t.items[n] = v;
+    t.version++;
   },
   enumerate: (t: NetArray) => t.items,
   staticProps: {},
@@ -43,11 +48,15 @@ export const ARRAY: NetType = register({
     IndexOf: ([a, v]) => arrayArg(a).items.findIndex((x) => (x === null ? v === null : netEquals(x, v ?? null))),
     Empty: (_args, [t]) => new NetArray(t ?? OBJECT, []),
     Sort: ([a, f]) => {
-      arrayArg(a).items.sort(comparison(f));
+      const arr = arrayArg(a);
+      arr.items.sort(comparison(f));
+      arr.version++;
       return null;
     },
     Reverse: ([a]) => {
-      arrayArg(a).items.reverse();
+      const arr = arrayArg(a);
+      arr.items.reverse();
+      arr.version++;
       return null;
     },
     Exists: ([a, f]) => arrayArg(a).items.some((x) => call(f!, x) === true),

@@ -214,16 +214,37 @@ export function isoDate(v: NetDateTime): string {
 
 /** Writes a token: `indent` undefined is Formatting.None. */
 export function writeJson(t: JToken, indent: string | undefined, level = 0): string {
-  const nl = indent === undefined ? '' : `\n${indent.repeat(level + 1)}`;
-  const end = indent === undefined ? '' : `\n${indent.repeat(level)}`;
-  const colon = indent === undefined ? ':' : ': ';
+  return indent === undefined ? writeCompact(t) : writeIndented(t, indent, level);
+}
+
+// One string grown by appending: the writer runs for every traced JSON variable, and joining
+// arrays of pieces per level allocated several times what it wrote.
+function writeCompact(t: JToken): string {
   if (t instanceof JValue) return t.tokenType === 'Undefined' ? 'undefined' : jsonScalar(t.value);
-  if (t instanceof JProperty) return `${escapeJsonString(t.name)}${colon}${writeJson(t.valueToken, indent, level)}`;
+  if (t instanceof JProperty) return `${escapeJsonString(t.name)}:${writeCompact(t.valueToken)}`;
+  let out: string;
   if (t instanceof JArray) {
-    if (t.items.length === 0) return '[]';
-    return `[${t.items.map((x) => nl + writeJson(x, indent, level + 1)).join(',')}${end}]`;
+    out = '[';
+    for (let i = 0; i < t.items.length; i++) out += (i === 0 ? '' : ',') + writeCompact(t.items[i]!);
+    return out + ']';
   }
-  const o = t as JObject;
-  if (o.props.size === 0) return '{}';
-  return `{${[...o.props.values()].map((p) => nl + writeJson(p, indent, level + 1)).join(',')}${end}}`;
+  out = '{';
+  let first = true;
+  for (const p of (t as JObject).props.values()) {
+    out += (first ? '' : ',') + writeCompact(p);
+    first = false;
+  }
+  return out + '}';
+}
+
+function writeIndented(t: JToken, indent: string, level: number): string {
+  if (t instanceof JValue) return t.tokenType === 'Undefined' ? 'undefined' : jsonScalar(t.value);
+  if (t instanceof JProperty) return `${escapeJsonString(t.name)}: ${writeIndented(t.valueToken, indent, level)}`;
+  const isArray = t instanceof JArray;
+  const children: Iterable<JToken> = isArray ? t.items : (t as JObject).props.values();
+  const nl = `\n${indent.repeat(level + 1)}`;
+  let out = '';
+  for (const c of children) out += (out === '' ? '' : ',') + nl + writeIndented(c, indent, level + 1);
+  if (out === '') return isArray ? '[]' : '{}';
+  return `${isArray ? '[' : '{'}${out}\n${indent.repeat(level)}${isArray ? ']' : '}'}`;
 }

@@ -20,44 +20,53 @@ const needString = (v: Value | undefined, name: string): string => {
 };
 
 /**
- * The `char[]` of IndexOfAny as a matcher: a global RegExp over the array's code units, which
- * scans natively. A scanning expression passes the same array on every call, and builds an equal
- * one on every evaluation, so matchers are kept by array (checked against a copy of its items,
- * since arrays are mutable) and by content. Very large arrays are matched with a set instead.
+ * The `char[]` of IndexOfAny as a matcher: a table of the ASCII members and a set of the others,
+ * tested code unit by code unit (a scanning expression asks about short runs, where a loop beats
+ * a RegExp call). A scanning expression passes the same array on every call and builds an equal
+ * one on every evaluation, so a matcher is kept on the array, valid while the array's version
+ * (bumped by every write) is the one it was made at, and shared by content between arrays.
  */
-type CharMatcher = RegExp | Set<number>;
-const MAX_CLASS = 256;
-const byArray = new WeakMap<NetArray, { readonly items: readonly Value[]; readonly matcher: CharMatcher }>();
-const byContent = new Map<string, RegExp>();
+interface CharMatcher {
+  readonly ascii: Uint8Array;
+  readonly other: ReadonlySet<number> | undefined;
+}
+const byContent = new Map<string, CharMatcher>();
 function charMatcher(chars: Value): CharMatcher {
   if (chars instanceof NetArray) {
-    const cached = byArray.get(chars);
-    if (cached && sameItems(cached.items, chars.items)) return cached.matcher;
+    const cached = chars.matcher;
+    if (cached && cached.version === chars.version) return cached.matcher as CharMatcher;
     const matcher = matcherOf(chars.items.map((c) => (c as NetChar).code));
-    byArray.set(chars, { items: [...chars.items], matcher });
+    chars.matcher = { version: chars.version, matcher };
     return matcher;
   }
   return matcherOf([...(charSet([chars]) ?? [])]);
 }
 
 function matcherOf(codes: readonly number[]): CharMatcher {
-  if (codes.length > MAX_CLASS) return new Set(codes);
   let key = '';
   for (const c of codes) key += String.fromCharCode(c);
   let m = byContent.get(key);
   if (!m) {
-    // an empty class matches nothing, as IndexOfAny with no characters finds nothing
-    m = codes.length === 0 ? /(?!)/g : new RegExp(`[${codes.map((c) => `\\u${c.toString(16).padStart(4, '0')}`).join('')}]`, 'g');
+    const ascii = new Uint8Array(128);
+    const other = new Set<number>();
+    for (const c of codes) {
+      if (c < 128) ascii[c] = 1;
+      else other.add(c);
+    }
+    m = { ascii, other: other.size > 0 ? other : undefined };
     if (byContent.size >= 256) byContent.clear();
     byContent.set(key, m);
   }
   return m;
 }
 
-function sameItems(a: readonly Value[], b: readonly Value[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+function indexOfAny(t: string, m: CharMatcher, from: number, to: number): number {
+  const { ascii, other } = m;
+  for (let i = from; i < to; i++) {
+    const c = t.charCodeAt(i);
+    if (c < 128 ? ascii[c] === 1 : other !== undefined && other.has(c)) return i;
+  }
+  return -1;
 }
 
 /** The chars argument of Trim/Split (`params char[]`, or one char, or a char[] array). */
@@ -240,15 +249,7 @@ export const STRING: NetType = register(
         const to = count === undefined ? t.length : from + (count as number);
         if (from < 0 || from > t.length) throw argumentOutOfRange('startIndex', 'Index was out of range. Must be non-negative and less than the size of the collection.');
         if (to < from || to > t.length) throw argumentOutOfRange('count', 'Count must be positive and count must refer to a location within the string/array/collection.');
-        const matcher = charMatcher(chars);
-        if (matcher instanceof Set) {
-          for (let i = from; i < to; i++) if (matcher.has(t.charCodeAt(i))) return i;
-          return -1;
-        }
-        // with a count, only that range is scanned (V8 slices long strings without copying)
-        const range = to < t.length ? t.substring(0, to) : t;
-        matcher.lastIndex = from;
-        return matcher.test(range) ? matcher.lastIndex - 1 : -1;
+        return indexOfAny(t, charMatcher(chars), from, to);
       },
       Contains: (t: string, [v, c]) => fold(t, ignoreCase(c)).includes(fold(needString(v, 'value'), ignoreCase(c))),
       StartsWith: (t: string, [v, c]) => fold(t, ignoreCase(c)).startsWith(fold(needString(v, 'value'), ignoreCase(c))),
