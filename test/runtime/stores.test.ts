@@ -29,6 +29,52 @@ describe('sliding-window rate limits', () => {
     assert.equal(c.used('k', 1000, 999), 5);
     assert.equal(c.used('k', 1000, 1000), 0);
   });
+  it('agrees with a plain event list on random traffic, counts arriving out of order included', () => {
+    // the reference: every event kept, the window recomputed by filtering on every check
+    let seed = 20261207;
+    const random = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    for (let round = 0; round < 50; round++) {
+      const c = new SlidingWindowCounters();
+      const events = new Map<string, { at: number; count: number }[]>();
+      let now = 1_000_000;
+      for (let step = 0; step < 400; step++) {
+        const key = `k${random(3)}`;
+        const period = [1000, 5000][random(2)]!;
+        now += random(700);
+        if (random(3) === 0) {
+          // a deferred count from a request that started a little earlier
+          const at = now - random(300);
+          const count = random(3);
+          c.add(key, count, at);
+          if (count > 0) events.set(key, [...(events.get(key) ?? []), { at, count }]);
+          continue;
+        }
+        const calls = 1 + random(8);
+        const live = (events.get(key) ?? []).filter((e) => e.at > now - period).sort((a, b) => a.at - b.at);
+        events.set(key, live);
+        const used = live.reduce((sum, e) => sum + e.count, 0);
+        const got = c.check(key, calls, period, now);
+        assert.equal(got.allowed, used + 1 <= calls, `round ${round} step ${step}`);
+        if (got.allowed) assert.equal(got.remaining, calls - used - 1);
+        else {
+          let excess = used + 1 - calls;
+          let until = now + period;
+          for (const e of live) {
+            excess -= e.count;
+            if (excess <= 0) {
+              until = e.at + period;
+              break;
+            }
+          }
+          assert.deepEqual(got, { allowed: false, remaining: Math.max(0, calls - used), retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)) }, `round ${round} step ${step}`);
+        }
+        assert.equal(c.used(key, period, now), used);
+      }
+    }
+  });
 });
 
 describe('fixed-window quotas', () => {

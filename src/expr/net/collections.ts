@@ -20,6 +20,8 @@ export class NetArray extends TypedObject {
   version = 0;
   /** IndexOfAny's matcher for these items, made at `version`. */
   matcher: { readonly version: number; readonly matcher: unknown } | undefined;
+  /** The string ToCharArray made these items from: they are its characters while `version` is 0. */
+  source: string | undefined;
   constructor(element: NetType, items: Value[]) {
     super(arrayOf(element));
     this.items = items;

@@ -35,21 +35,28 @@ function charMatcher(chars: Value): CharMatcher {
   if (chars instanceof NetArray) {
     const cached = chars.matcher;
     if (cached && cached.version === chars.version) return cached.matcher as CharMatcher;
-    const matcher = matcherOf(chars.items.map((c) => (c as NetChar).code));
+    // an array ToCharArray made and nobody wrote to is its string's characters
+    const matcher = matcherOf(chars.version === 0 && chars.source !== undefined ? chars.source : textOfCodes(chars.items.map((c) => (c as NetChar).code)));
     chars.matcher = { version: chars.version, matcher };
     return matcher;
   }
-  return matcherOf([...(charSet([chars]) ?? [])]);
+  return matcherOf(textOfCodes(charSet([chars]) ?? []));
 }
 
-function matcherOf(codes: readonly number[]): CharMatcher {
-  let key = '';
-  for (const c of codes) key += String.fromCharCode(c);
+function textOfCodes(codes: Iterable<number>): string {
+  let text = '';
+  for (const c of codes) text += String.fromCharCode(c);
+  return text;
+}
+
+/** The matcher for the characters of `key`, shared by every array with those characters. */
+function matcherOf(key: string): CharMatcher {
   let m = byContent.get(key);
   if (!m) {
     const ascii = new Uint8Array(128);
     const other = new Set<number>();
-    for (const c of codes) {
+    for (let i = 0; i < key.length; i++) {
+      const c = key.charCodeAt(i);
       if (c < 128) ascii[c] = 1;
       else other.add(c);
     }
@@ -280,7 +287,9 @@ export const STRING: NetType = register(
       ToCharArray: (t: string) => {
         const items: Value[] = new Array<Value>(t.length);
         for (let i = 0; i < t.length; i++) items[i] = NetChar.of(t.charCodeAt(i));
-        return new NetArray(CHAR, items);
+        const array = new NetArray(CHAR, items);
+        array.source = t;
+        return array;
       },
       Normalize: (t: string) => t.normalize('NFC'),
       GetHashCode: (t: string) => [...t].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) | 0, 0),

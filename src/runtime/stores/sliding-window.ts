@@ -12,33 +12,75 @@ export interface WindowCheck {
   readonly retryAfterSeconds: number;
 }
 
-interface Event {
-  readonly at: number;
-  readonly count: number;
+/**
+ * One key's events, oldest first, with the sum of their increments. A check drops the events
+ * that left the window from the front and reads the sum: constant work per request however busy
+ * the key, where filtering every event on every check was linear in the calls of the window.
+ */
+class Window {
+  readonly at: number[] = [];
+  readonly count: number[] = [];
+  /** Index of the oldest live event: dropped events are cut off in bulk, not shifted one by one. */
+  head = 0;
+  sum = 0;
+
+  /** Drops the events at or before `cutoff` (they are outside the window ending now). */
+  expire(cutoff: number): void {
+    while (this.head < this.at.length && this.at[this.head]! <= cutoff) {
+      this.sum -= this.count[this.head]!;
+      this.head++;
+    }
+    if (this.head > 64 && this.head * 2 > this.at.length) {
+      this.at.splice(0, this.head);
+      this.count.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  /** Counts are deferred to the end of a request, so one may arrive after a later request's: it goes in time order. */
+  insert(at: number, count: number): void {
+    let i = this.at.length;
+    while (i > this.head && this.at[i - 1]! > at) i--;
+    this.at.splice(i, 0, at);
+    this.count.splice(i, 0, count);
+    this.sum += count;
+  }
+
+  get empty(): boolean {
+    return this.head === this.at.length;
+  }
 }
 
 export class SlidingWindowCounters {
-  readonly #events = new Map<string, Event[]>();
+  readonly #windows = new Map<string, Window>();
 
-  #live(key: string, periodMs: number, now: number): Event[] {
-    const events = (this.#events.get(key) ?? []).filter((e) => e.at > now - periodMs);
-    this.#events.set(key, events);
-    return events;
+  #live(key: string, periodMs: number, now: number): Window | undefined {
+    const w = this.#windows.get(key);
+    if (!w) return undefined;
+    w.expire(now - periodMs);
+    if (w.empty) {
+      // a key nobody calls any more holds no memory
+      this.#windows.delete(key);
+      return undefined;
+    }
+    return w;
   }
 
   /** Whether `increment` more calls fit under `calls` in the window ending now. */
   check(key: string, calls: number, periodMs: number, now: number, increment = 1): WindowCheck {
-    const events = this.#live(key, periodMs, now);
-    const used = events.reduce((sum, e) => sum + e.count, 0);
+    const w = this.#live(key, periodMs, now);
+    const used = w?.sum ?? 0;
     if (used + increment <= calls) return { allowed: true, remaining: calls - used - increment, retryAfterSeconds: 0 };
     // The earliest moment enough old events have left the window for this call to fit.
     let excess = used + increment - calls;
     let until = now + periodMs;
-    for (const e of events) {
-      excess -= e.count;
-      if (excess <= 0) {
-        until = e.at + periodMs;
-        break;
+    if (w) {
+      for (let i = w.head; i < w.at.length; i++) {
+        excess -= w.count[i]!;
+        if (excess <= 0) {
+          until = w.at[i]! + periodMs;
+          break;
+        }
       }
     }
     return { allowed: false, remaining: Math.max(0, calls - used), retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)) };
@@ -46,13 +88,16 @@ export class SlidingWindowCounters {
 
   add(key: string, count: number, now: number): void {
     if (count <= 0) return;
-    const events = this.#events.get(key) ?? [];
-    events.push({ at: now, count });
-    this.#events.set(key, events);
+    let w = this.#windows.get(key);
+    if (!w) {
+      w = new Window();
+      this.#windows.set(key, w);
+    }
+    w.insert(now, count);
   }
 
   /** Calls counted for `key` in the window ending now (for traces and tests). */
   used(key: string, periodMs: number, now: number): number {
-    return this.#live(key, periodMs, now).reduce((sum, e) => sum + e.count, 0);
+    return this.#live(key, periodMs, now)?.sum ?? 0;
   }
 }
