@@ -56,6 +56,9 @@ export function planPlace(p: PlanContext, e: A.Expr, needsRead: boolean): Place 
       },
       setJs(valueJs) {
         const [t, a, x] = [c.temp(), c.temp(), c.temp()];
+        const site = args.evals.length === 1 ? lib.setIndexSite?.() : undefined;
+        // target, index, value: evaluated in that order, then stored
+        if (site) return `(${t} = ${exprJs(c, target)}, ${a} = ${exprJs(c, args.evals[0]!)}, ${x} = ${valueJs}, ${c.ref(site)}(${t}, ${a}, ${x}), ${x})`;
         return `(${t} = ${exprJs(c, target)}, ${a} = [${args.evals.map((ev) => exprJs(c, ev)).join(', ')}], ${x} = ${valueJs}, lib.setIndex(${t}, ${a}, ${x}), ${x})`;
       },
     };
@@ -115,7 +118,8 @@ export function planIncrement(p: PlanContext, e: A.Unary): Eval {
   const next = c.temp();
   const write = p.writerJs(local, next);
   const read = exprJs(c, p.reader(local));
-  return withJs(closure, write && `(${old} = ${read}, ${next} = ops.stepped(lib, ${c.ref(charType)}, ${up}, ${old}), ${write}, ${post ? old : next})`);
+  const step = `typeof ${old} === 'number' ? (${old} ${up ? '+' : '-'} 1) | 0 : ops.stepped(lib, ${c.ref(charType)}, ${up}, ${old})`;
+  return withJs(closure, write && `(${old} = ${read}, ${next} = ${step}, ${write}, ${post ? old : next})`);
 }
 
 export function planAssign(p: PlanContext, e: A.Assignment): Eval {

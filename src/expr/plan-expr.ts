@@ -246,7 +246,8 @@ function planAccess(p: PlanContext, e: A.Member | A.Invocation | A.ElementAccess
       const a0 = evals[0]!;
       if (!short) {
         const t = target as Eval;
-        return withJs((f: Frame) => lib.getIndex(t(f), [a0(f)]), `lib.getIndex(${exprJs(p.code, t)}, [${exprJs(p.code, a0)}])`);
+        const site = lib.indexSite?.() ?? ((x: Value, i: Value) => lib.getIndex(x, [i]));
+        return withJs((f: Frame) => site(t(f), a0(f)), `${p.code.ref(site)}(${exprJs(p.code, t)}, ${exprJs(p.code, a0)})`);
       }
       return (f) => {
         const t = target(f);

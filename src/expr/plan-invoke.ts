@@ -171,21 +171,23 @@ export function planInvocation(p: PlanContext, e: A.Invocation, short: boolean):
     const t = target as Eval;
     const evals = args.evals;
     const c = p.code;
-    const js = `lib.invokeMethod(${exprJs(c, t)}, ${literalJs(name)}, [${evals.map((a) => exprJs(c, a)).join(', ')}], ${c.ref(typeArgs)}, ${c.ref(names)})`;
+    // one call site per planned call: the method found for the last receiver type is tried first
+    const site = lib.methodSite?.(name, typeArgs, names) ?? ((x: Value, a: Value[]) => lib.invokeMethod(x, name, a, typeArgs, names));
+    const js = `${c.ref(site)}(${exprJs(c, t)}, [${evals.map((a) => exprJs(c, a)).join(', ')}])`;
     switch (evals.length) {
       case 0:
-        return withJs((f: Frame) => lib.invokeMethod(t(f), name, [], typeArgs, names), js);
+        return withJs((f: Frame) => site(t(f), []), js);
       case 1: {
         const a0 = evals[0]!;
-        return withJs((f: Frame) => lib.invokeMethod(t(f), name, [a0(f)], typeArgs, names), js);
+        return withJs((f: Frame) => site(t(f), [a0(f)]), js);
       }
       case 2: {
         const a0 = evals[0]!;
         const a1 = evals[1]!;
-        return withJs((f: Frame) => lib.invokeMethod(t(f), name, [a0(f), a1(f)], typeArgs, names), js);
+        return withJs((f: Frame) => site(t(f), [a0(f), a1(f)]), js);
       }
       default:
-        return withJs((f: Frame) => lib.invokeMethod(t(f), name, evals.map((a) => a(f)), typeArgs, names), js);
+        return withJs((f: Frame) => site(t(f), evals.map((a) => a(f))), js);
     }
   }
   return (f) => {

@@ -132,7 +132,9 @@ export function planBinary(p: PlanContext, e: A.Binary): Eval {
       if (e.right.kind === 'literal' && e.right.type === 'char') {
         // `c == 'x'`: chars are interned, so a char equals the literal exactly when it is the literal
         const k = lib.literal('char', String(e.right.value));
-        return withJs((f: Frame) => ops.equalsChar(lib, left(f), k, negate), `((${l} = ${exprJs(c, left)}) === ${c.ref(k)} ? ${!negate} : ops.equalsChar(lib, ${l}, ${c.ref(k)}, ${negate}))`);
+        // and any other value of the literal's own class is another char
+        const charClass = (k as object).constructor;
+        return withJs((f: Frame) => ops.equalsChar(lib, left(f), k, negate), `((${l} = ${exprJs(c, left)}) === ${c.ref(k)} ? ${!negate} : ${l} instanceof ${c.ref(charClass)} ? ${negate} : ops.equalsChar(lib, ${l}, ${c.ref(k)}, ${negate}))`);
       }
       const closure = (f: Frame) => ops.equals(lib, left(f), right(f), negate);
       const literal = literalOperand(e.right, right);

@@ -58,6 +58,13 @@ export interface ExprLibrary {
   invokeMethod(target: Value, name: string, args: Value[], typeArgs: readonly TypeHandle[], argNames: readonly (string | undefined)[] | undefined): Value;
   getIndex(target: Value, args: Value[]): Value;
   setIndex(target: Value, args: Value[], value: Value): void;
+  /**
+   * Optional call sites for one planned call or indexer (net/call-sites.ts): the same results as
+   * invokeMethod / getIndex / setIndex, remembering what the last receiver's type resolved to.
+   */
+  methodSite?(name: string, typeArgs: readonly TypeHandle[], argNames: readonly (string | undefined)[] | undefined): (target: Value, args: Value[]) => Value;
+  indexSite?(): (target: Value, index: Value) => Value;
+  setIndexSite?(): (target: Value, index: Value, value: Value) => void;
   construct(type: TypeHandle, args: Value[], argNames: readonly (string | undefined)[] | undefined): Value;
   /** `new T[] { … }`, `new[] { … }` (element type inferred when undefined), `new T[n]`. */
   newArray(elementType: TypeHandle | undefined, elements: Value[]): Value;

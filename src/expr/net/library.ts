@@ -34,6 +34,7 @@ import './hashes.ts';
 import './symmetric.ts';
 import { NetGuid } from './system.ts';
 import { NetTypeValue } from './type-value.ts';
+import { indexSite, methodSite, setIndexSite } from './call-sites.ts';
 
 setObjectType(OBJECT);
 
@@ -339,6 +340,9 @@ export const netLibrary: ExprLibrary = {
     if (!ix) throw new NetException('Microsoft.CSharp.RuntimeBinder.RuntimeBinderException', `Property or indexer '${typeName(target)}.this[]' cannot be assigned to -- it is read only`);
     ix(target as never, args, value);
   },
+  methodSite: (name, typeArgs, argNames) => methodSite(name, typeArgs as NetType[], argNames, invokeMethod as Parameters<typeof methodSite>[3]),
+  indexSite: () => indexSite(netLibrary.getIndex),
+  setIndexSite: () => setIndexSite(netLibrary.setIndex),
   construct: (type, args, argNames) => {
     const t = type as NetType;
     if (t.construct) return t.construct(args, t, argNames);

@@ -1,0 +1,80 @@
+/**
+ * Call sites (src/expr/net/call-sites.ts) against the general operations they stand for: one
+ * site sees receivers of changing types, records, extension methods, delegates and indexes out
+ * of range, and answers exactly as invokeMethod / getIndex / setIndex do.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { contextValue, stateFromJson } from '../../src/expr/compile.ts';
+import { netLibrary } from '../../src/expr/net/library.ts';
+import type { Value } from '../../src/expr/port.ts';
+
+const lib = netLibrary;
+const failure = (f: () => unknown): string => {
+  try {
+    const v = f();
+    return `value ${v === null ? 'null' : `${lib.typeName(v as Value)} ${lib.toNetString(v as Value)}`}`;
+  } catch (e) {
+    const x = lib.failureOf(e);
+    if (!x) throw e;
+    return `throws ${x.type}: ${x.message}`;
+  }
+};
+
+const list = (items: Value[]) => {
+  const t = lib.resolveType({ name: 'List', typeArgs: [lib.resolveType({ name: 'string', typeArgs: [], nullable: false, arrayRanks: [] })!], nullable: false, arrayRanks: [] })!;
+  const l = lib.construct(t, [], undefined);
+  for (const x of items) lib.invokeMethod(l, 'Add', [x], [], undefined);
+  return l;
+};
+
+describe('call sites', () => {
+  test('a method site answers as invokeMethod while the receiver type changes under it', () => {
+    const site = lib.methodSite!('Contains', [], undefined);
+    const now = Date.UTC(2026, 0, 1);
+    const ctx = contextValue(stateFromJson({ variables: { k: 'v' } }, now), { now: () => now });
+    const variables = lib.getMember(ctx, 'Variables');
+    const receivers: Value[] = ['abc', list(['b']), 'xbz', null, 42, list([]), variables];
+    for (const r of receivers) {
+      for (const arg of ['b', 'k'] as Value[]) {
+        assert.equal(failure(() => site(r, [arg])), failure(() => lib.invokeMethod(r, 'Contains', [arg], [], undefined)), `${String(r)}.Contains(${String(arg)})`);
+      }
+    }
+  });
+
+  test('extension methods and record methods are found as invokeMethod finds them', () => {
+    const token = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJhIn0.';
+    const asJwt = lib.methodSite!('AsJwt', [], undefined);
+    assert.equal(failure(() => lib.getMember(asJwt(token, []), 'Subject')), 'value System.String a');
+    assert.equal(failure(() => asJwt(token, [])), failure(() => lib.invokeMethod(token, 'AsJwt', [], [], undefined)));
+    const now = Date.UTC(2026, 0, 1);
+    const ctx = contextValue(stateFromJson({}, now), { now: () => now });
+    const trace = lib.methodSite!('Trace', [], undefined);
+    assert.equal(failure(() => trace(ctx, ['hello'])), 'value null');
+    assert.equal(failure(() => trace('text', ['hello'])), failure(() => lib.invokeMethod('text', 'Trace', ['hello'], [], undefined)));
+  });
+
+  test('index sites read and write strings and arrays with the exceptions of getIndex and setIndex', () => {
+    const read = lib.indexSite!();
+    const write = lib.setIndexSite!();
+    const chars = lib.invokeMethod('hey', 'ToCharArray', [], [], undefined);
+    for (const target of ['hey', chars, list(['a', 'b'])]) {
+      for (const i of [0, 2, -1, 3, 'x'] as Value[]) {
+        assert.equal(failure(() => read(target, i)), failure(() => lib.getIndex(target, [i])), `${String(target)}[${String(i)}]`);
+      }
+    }
+    const a = lib.invokeMethod('hey', 'ToCharArray', [], [], undefined);
+    const b = lib.invokeMethod('hey', 'ToCharArray', [], [], undefined);
+    const z = lib.literal('char', 'z');
+    for (const i of [1, 5, -1] as Value[]) {
+      assert.equal(failure(() => write(a, i, z)), failure(() => lib.setIndex(b, [i], z)), `[${String(i)}] = 'z'`);
+    }
+    assert.equal(lib.toNetString(lib.construct(lib.resolveType({ name: 'string', typeArgs: [], nullable: false, arrayRanks: [] })!, [a], undefined)), 'hzy');
+    assert.equal(failure(() => write('hey', 0, z)), failure(() => lib.setIndex('hey', [0], z)), 'strings are read-only');
+    // a write through the site is seen by what is derived from the array (IndexOfAny's matcher)
+    const stops = lib.invokeMethod('q', 'ToCharArray', [], [], undefined);
+    assert.equal(lib.invokeMethod('abc', 'IndexOfAny', [stops], [], undefined), -1);
+    write(stops, 0, lib.literal('char', 'c'));
+    assert.equal(lib.invokeMethod('abc', 'IndexOfAny', [stops], [], undefined), 2);
+  });
+});
