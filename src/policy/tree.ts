@@ -76,8 +76,15 @@ export function attribute(element: PolicyElement, name: string): PolicyAttribute
   return element.attributes.find((a) => a.name === name);
 }
 
-export function childElements(element: PolicyElement): PolicyElement[] {
-  return element.children.filter((c): c is PolicyElement => c.kind === 'element');
+const childrenOf = new WeakMap<PolicyElement, readonly PolicyElement[]>();
+/** The element children (no text or comments). Trees are read-only, so the list is made once per element: the runtime asks on every request. */
+export function childElements(element: PolicyElement): readonly PolicyElement[] {
+  let children = childrenOf.get(element);
+  if (!children) {
+    children = element.children.filter((c): c is PolicyElement => c.kind === 'element');
+    childrenOf.set(element, children);
+  }
+  return children;
 }
 
 /** Every element below (and including) `root`, depth first. */

@@ -28,7 +28,7 @@ class Step implements StepContext {
   readonly section: Section;
   readonly target: 'request' | 'response';
   /** Where child steps write: return-response builds a response whatever the section. */
-  readonly #childTarget: 'request' | 'response';
+  readonly childTarget: 'request' | 'response';
   readonly #run: RunChildren;
   constructor(state: RequestState, ports: Ports, scope: Scope, section: Section, target: 'request' | 'response', childTarget: 'request' | 'response', run: RunChildren) {
     this.state = state;
@@ -36,11 +36,11 @@ class Step implements StepContext {
     this.scope = scope;
     this.section = section;
     this.target = target;
-    this.#childTarget = childTarget;
+    this.childTarget = childTarget;
     this.#run = run;
   }
   runSteps(children: readonly PolicyElement[]): Promise<StepOutcome> {
-    return this.#run(children, this.scope, this.section, this.#childTarget);
+    return this.#run(children, this.scope, this.section, this.childTarget);
   }
   trace(policy: string, message: string): void {
     this.state.trace.push({ scope: this.scope, section: this.section, policy, message });
@@ -71,7 +71,7 @@ export async function handle(policy: EffectivePolicy, request: GatewayRequest, p
     requestId: ports.newId(),
     startedAt: ports.now(),
     originalUrl: request.url,
-    request: { method: request.method, url: request.backendUrl ?? request.url, headers: new Map([...request.headers].map(([k, v]) => [k, [...v]])), body: request.body, bodyConsumed: false, ipAddress: request.ipAddress ?? '127.0.0.1', ...(request.clientCertificate ? { certificate: request.clientCertificate } : {}) },
+    request: { method: request.method, url: request.backendUrl ?? request.url, headers: copyHeaders(request.headers), body: request.body, bodyConsumed: false, ipAddress: request.ipAddress ?? '127.0.0.1', ...(request.clientCertificate ? { certificate: request.clientCertificate } : {}) },
     response: { status: 200, reason: 'OK', headers: new Map(), body: '' },
     variables: new Map(),
     backendBase: request.backendBase ?? new URL(request.backendUrl ?? request.url).origin,
@@ -103,10 +103,19 @@ export async function handle(policy: EffectivePolicy, request: GatewayRequest, p
     return 'continue';
   };
 
+  // Steps are immutable views, and a request has only a few distinct ones: each is made once.
+  const stepViews: Step[] = [];
+  const stepFor = (scope: Scope, section: Section, target: 'request' | 'response', childTarget: 'request' | 'response'): Step => {
+    for (const v of stepViews) if (v.scope === scope && v.section === section && v.target === target && v.childTarget === childTarget) return v;
+    const v = new Step(state, ports, scope, section, target, childTarget, runSteps);
+    stepViews.push(v);
+    return v;
+  };
+
   const runElement = (element: PolicyElement, scope: Scope, section: Section, target: 'request' | 'response'): StepOutcome | Promise<StepOutcome> => {
     const handler = handlers.get(element.name);
     if (!handler) throw new UnsupportedFeature(`the emulator has no handler for <${element.name}>`, element);
-    const ctx = new Step(state, ports, scope, section, target, element.name === 'return-response' ? 'response' : target, runSteps);
+    const ctx = stepFor(scope, section, target, element.name === 'return-response' ? 'response' : target);
     try {
       const outcome = handler.run(element, ctx);
       return typeof outcome === 'string' ? outcome : outcome.catch((error: unknown) => unsupportedIn(element, error));
@@ -149,6 +158,12 @@ export async function handle(policy: EffectivePolicy, request: GatewayRequest, p
   for (const increment of state.deferred) increment();
   const { stream } = state.response;
   return { status: state.response.status, reason: state.response.reason, headers: state.response.headers, body: state.response.body, ...(stream ? { stream } : {}), forwarded: state.forwarded, trace: state.trace };
+}
+
+function copyHeaders(headers: ReadonlyMap<string, readonly string[]>): Map<string, string[]> {
+  const copy = new Map<string, string[]>();
+  for (const [k, v] of headers) copy.set(k, [...v]);
+  return copy;
 }
 
 async function readAll(stream: BodyStream): Promise<string> {

@@ -1,4 +1,5 @@
-import { childElements } from '../../policy/tree.ts';
+import { fileSpan } from '../../diagnostics/index.ts';
+import { childElements, type PolicyElement, type PolicyValue } from '../../policy/tree.ts';
 import { storedResponse } from '../../expr/compile.ts';
 import { type Handler, PolicyFailure, type StepContext, type StepOutcome } from '../types.ts';
 import { attributeValue, attrText, intOf, textOf } from '../values.ts';
@@ -10,22 +11,47 @@ function headersOf(ctx: StepContext) {
   return ctx.target === 'request' ? ctx.state.request.headers : ctx.state.response.headers;
 }
 
+/** What set-header reads from its element, worked out once: the literal parts never change. */
+interface HeaderPlan {
+  readonly name: PolicyValue | undefined;
+  /** The lower-cased action when it is written as a literal. */
+  readonly action: string | undefined;
+  readonly values: readonly PolicyValue[];
+  /** `<name> deleted`, when the name is a literal. */
+  readonly deleted: string | undefined;
+}
+const headerPlans = new WeakMap<PolicyElement, HeaderPlan>();
+function headerPlan(element: PolicyElement): HeaderPlan {
+  let plan = headerPlans.get(element);
+  if (!plan) {
+    const name = attributeValue(element, 'name');
+    const action = attributeValue(element, 'exists-action');
+    const values = childElements(element)
+      .filter((c) => c.name === 'value')
+      .map((v): PolicyValue => (v.children[0]?.kind === 'text' ? v.children[0].value : EMPTY));
+    plan = { name, action: action === undefined ? 'override' : action.kind === 'literal' ? action.text.toLowerCase() : undefined, values, deleted: name?.kind === 'literal' ? `${name.text} deleted` : undefined };
+    headerPlans.set(element, plan);
+  }
+  return plan;
+}
+/** A `<value />` without text sets the empty string. */
+const EMPTY: PolicyValue = { kind: 'literal', text: '', span: fileSpan('(empty header value)') };
+
 export const setHeader: Handler = {
   name: 'set-header',
   run(element, ctx) {
-    const name = attrText(element, 'name', ctx);
+    const plan = headerPlan(element);
+    const name = plan.name && textOf(plan.name, ctx);
     if (!name) return 'continue';
     const key = name.toLowerCase();
-    const action = (attrText(element, 'exists-action', ctx, 'override') ?? 'override').toLowerCase();
+    const action = plan.action ?? (attrText(element, 'exists-action', ctx, 'override') ?? 'override').toLowerCase();
     const headers = headersOf(ctx);
     if (action === 'delete') {
       headers.delete(key);
-      ctx.trace('set-header', `${name} deleted`);
+      ctx.trace('set-header', plan.deleted ?? `${name} deleted`);
       return 'continue';
     }
-    const values = childElements(element)
-      .filter((c) => c.name === 'value')
-      .map((v) => (v.children[0]?.kind === 'text' ? textOf(v.children[0].value, ctx) : ''));
+    const values = plan.values.map((v) => textOf(v, ctx));
     const existing = headers.get(key);
     if (action === 'skip' && existing) return 'continue';
     const joined = REPEATED.has(key) ? values : [values.join(',')];
