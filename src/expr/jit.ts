@@ -106,7 +106,6 @@ export function compileProgram(table: CodeTable, lib: ExprLibrary, bodyJs: strin
   const temps = table.tempCount > 0 ? `let ${Array.from({ length: table.tempCount }, (_, i) => `t${i}`).join(', ')};\n` : '';
   const body = isExpression ? `return ${bodyJs};` : `${bodyJs}\nreturn f.ret;`;
   const source = `return function compiled(f) {\nconst v = f.vars;\n${temps}${body}\n};`;
-  if (process.env.JIT_DUMP) require("node:fs").appendFileSync(process.env.JIT_DUMP, source + "\n/////\n");
   try {
     // generated from the planned tree; user text enters only as JSON literals and constants
     const factory = new Function('$k', 'lib', 'ops', 'budget', 'LOOP_BUDGET_MESSAGE', source) as (...a: unknown[]) => (f: Frame) => Value;

@@ -12,15 +12,8 @@ export type ExpressionInfo = Omit<ContextInfo, 'now'>;
 
 export function expressionPort(now: () => number, info: ExpressionInfo = {}): ExpressionPort {
   // one context view per request: member reads are live, so it never goes stale
-  const contexts = new WeakMap<RequestState, Value>();
-  const contextOf = (state: RequestState): Value => {
-    let c = contexts.get(state);
-    if (!c) {
-      c = contextValue(state, { ...info, now });
-      contexts.set(state, c);
-    }
-    return c;
-  };
+  const contextInfo = { ...info, now };
+  const contextOf = (state: RequestState): Value => (state.expressionContext ??= contextValue(state, contextInfo)) as Value;
   return {
     compile: compileExpression,
     evaluate(compiled, state) {

@@ -158,6 +158,14 @@ export interface RequestState {
   /** rate-limit increments whose condition is an expression run when the request ends. */
   readonly deferred: (() => void)[];
   readonly trace: TraceEntry[];
+  /**
+   * The expression port's `context` view of this request, made on first use. Kept here rather
+   * than in a WeakMap keyed by the state: a WeakMap's table lives in the old generation, so every
+   * request's state and view it held survived the young-generation collections until a full one.
+   */
+  expressionContext?: unknown;
+  /** cache-lookup's key after a miss, for cache-store in outbound (on the state for the same reason). */
+  pendingCacheKey?: string;
 }
 
 /** A policy failure that APIM turns into `context.LastError` and a pre-populated response. */

@@ -155,8 +155,6 @@ export const authenticationCertificate: Handler = {
  * cache-store (outbound) keeps a 200 answer (any status with cache-response="true") for `duration`.
  * Requests with an Authorization header are not cached unless allow-private-response-caching is true.
  */
-const pendingStores = new WeakMap<object, string>();
-
 export const cacheLookup: Handler = {
   name: 'cache-lookup',
   run(element, ctx) {
@@ -180,7 +178,7 @@ export const cacheLookup: Handler = {
       ctx.trace('cache-lookup', 'hit');
       return 'return';
     }
-    pendingStores.set(ctx.state, key);
+    ctx.state.pendingCacheKey = key;
     ctx.trace('cache-lookup', 'miss');
     return 'continue';
   },
@@ -189,7 +187,7 @@ export const cacheLookup: Handler = {
 export const cacheStore: Handler = {
   name: 'cache-store',
   run(element, ctx) {
-    const key = pendingStores.get(ctx.state);
+    const key = ctx.state.pendingCacheKey;
     const response = ctx.state.response;
     const any = (attrText(element, 'cache-response', ctx, 'false') ?? 'false').toLowerCase() === 'true';
     if (!key || (response.status !== 200 && !any)) {

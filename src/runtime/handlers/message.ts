@@ -17,7 +17,8 @@ interface HeaderPlan {
   /** The lower-cased action when it is written as a literal. */
   readonly action: string | undefined;
   readonly values: readonly PolicyValue[];
-  /** `<name> deleted`, when the name is a literal. */
+  /** The header key (lower-cased name) and `<name> deleted`, when the name is a literal. */
+  readonly key: string | undefined;
   readonly deleted: string | undefined;
 }
 const headerPlans = new WeakMap<PolicyElement, HeaderPlan>();
@@ -29,7 +30,7 @@ function headerPlan(element: PolicyElement): HeaderPlan {
     const values = childElements(element)
       .filter((c) => c.name === 'value')
       .map((v): PolicyValue => (v.children[0]?.kind === 'text' ? v.children[0].value : EMPTY));
-    plan = { name, action: action === undefined ? 'override' : action.kind === 'literal' ? action.text.toLowerCase() : undefined, values, deleted: name?.kind === 'literal' ? `${name.text} deleted` : undefined };
+    plan = { name, action: action === undefined ? 'override' : action.kind === 'literal' ? action.text.toLowerCase() : undefined, values, key: name?.kind === 'literal' ? name.text.toLowerCase() : undefined, deleted: name?.kind === 'literal' ? `${name.text} deleted` : undefined };
     headerPlans.set(element, plan);
   }
   return plan;
@@ -43,7 +44,7 @@ export const setHeader: Handler = {
     const plan = headerPlan(element);
     const name = plan.name && textOf(plan.name, ctx);
     if (!name) return 'continue';
-    const key = name.toLowerCase();
+    const key = plan.key ?? name.toLowerCase();
     const action = plan.action ?? (attrText(element, 'exists-action', ctx, 'override') ?? 'override').toLowerCase();
     const headers = headersOf(ctx);
     if (action === 'delete') {
