@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { upstream } from '../../src/gateway/upstream.ts';
 import { headersFrom, PolicyFailure } from '../../src/runtime/types.ts';
+import { hasOpenssl, makeTestCertificates } from '../support/certificates.ts';
 
-describe('the upstream backend port (node:http)', () => {
+describe('the upstream backend port (undici)', () => {
   it('sends the policy-made request without hop-by-hop headers; buffers or streams the answer as asked', async () => {
     const seen: { headers: IncomingHttpHeaders; body: string }[] = [];
     const server = createServer(async (req, res) => {
@@ -66,6 +68,53 @@ describe('the upstream backend port (node:http)', () => {
       assert.equal(aborted.reason, 'ClientConnectionFailure');
     } finally {
       port.close();
+    }
+  });
+
+  it('passes an event stream on as its events come, after a quiet start', async () => {
+    let send: ((text: string) => void) | undefined;
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.flushHeaders();
+      send = (text) => res.write(text);
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = upstream();
+    try {
+      const answer = await port.backend(new AbortController().signal)({ method: 'GET', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`, headers: headersFrom({ accept: 'text/event-stream' }), body: undefined, streamResponse: true });
+      assert.equal(answer.status, 200);
+      assert.equal(answer.reason, 'OK');
+      const events = answer.stream![Symbol.asyncIterator]();
+      await new Promise((r) => setTimeout(r, 300));
+      send!('data: one\n\n');
+      assert.equal(Buffer.from((await events.next()).value as Uint8Array).toString(), 'data: one\n\n');
+    } finally {
+      port.close();
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('refuses an https upstream whose certificate is not trusted: BackendConnectionFailure, nothing sent', { skip: hasOpenssl() ? false : 'openssl is not installed, so no test certificate can be made' }, async () => {
+    const certs = makeTestCertificates();
+    let reached = false;
+    const server = createHttpsServer({ cert: certs.read(certs.serverCert), key: certs.read(certs.serverKey) }, (_req, res) => {
+      reached = true;
+      res.end('{}');
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = upstream();
+    try {
+      const failed = await port.backend(new AbortController().signal)({ method: 'POST', url: `https://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`, headers: headersFrom({}), body: '{}' }).catch((e: unknown) => e);
+      assert.ok(failed instanceof PolicyFailure);
+      assert.equal(failed.reason, 'BackendConnectionFailure');
+      assert.equal(reached, false);
+    } finally {
+      port.close();
+      server.close();
+      certs.cleanup();
     }
   });
 });
