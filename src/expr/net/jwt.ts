@@ -34,8 +34,9 @@ function claimStrings(v: unknown): string[] {
   return [JSON.stringify(v)];
 }
 
+let claimsType: NetType | undefined;
 function claimsOf(payload: Readonly<Record<string, unknown>>): NetDictionary {
-  const d = new NetDictionary(instantiate(DICTIONARY, [STRING, arrayOf(STRING)]));
+  const d = new NetDictionary((claimsType ??= instantiate(DICTIONARY, [STRING, arrayOf(STRING)])));
   for (const [k, v] of Object.entries(payload)) d.set(k, new NetArray(STRING, claimStrings(v)));
   return d;
 }

@@ -184,7 +184,12 @@ async function validate(element: PolicyElement, ctx: StepContext, rules: Rules, 
   for (const c of rules.requiredClaims) {
     if (c.values.length === 0) continue;
     const raw = claims![c.name];
-    const actual = (Array.isArray(raw) ? raw.map(String) : [String(raw)]).flatMap((v) => (c.separator ? v.split(c.separator) : [v]));
+    // each value of the claim as text, split by the separator when there is one
+    const actual: string[] = [];
+    for (const v of Array.isArray(raw) ? raw : [raw]) {
+      if (c.separator) actual.push(...String(v).split(c.separator));
+      else actual.push(String(v));
+    }
     const ok = c.match === 'any' ? c.values.some((v) => actual.includes(v)) : c.values.every((v) => actual.includes(v));
     if (!ok) fail('TokenClaimValueNotAllowed', `Claim ${c.name} value of ${actual.join(', ')} is not allowed. Access denied.`);
   }
