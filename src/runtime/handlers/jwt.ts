@@ -1,5 +1,5 @@
 import { constants, createHmac, createPublicKey, type JsonWebKey, type KeyObject, timingSafeEqual, verify as cryptoVerify } from 'node:crypto';
-import { decodeProtectedHeader, type JWK } from 'jose';
+import type { JWK } from 'jose';
 import { jwtValue } from '../../expr/compile.ts';
 import { gatewayError } from '../gateway-errors.ts';
 import { childElements, type PolicyElement } from '../../policy/tree.ts';
@@ -18,6 +18,31 @@ interface Rules {
   readonly clientApplicationIds: readonly string[];
   /** `<issuer-signing-keys>` given inline: symmetric secrets (HS*) and RSA keys (n, e). */
   readonly inlineKeys?: { readonly symmetric: readonly Buffer[]; readonly asymmetric: readonly JWK[] };
+  /** Where the token is, what a failure answers, where the accepted token goes. */
+  readonly place: TokenPlace;
+  readonly failureStatus: number;
+  readonly failureMessage: string | undefined;
+  readonly outputVariable: string | undefined;
+}
+
+interface TokenPlace {
+  readonly tokenValue: string | undefined;
+  readonly query: string | undefined;
+  /** The header's lower-cased name, and the scheme it must carry (lower-cased; undefined: the whole value is the token). */
+  readonly header: string | undefined;
+  readonly scheme: string | undefined;
+}
+
+/** The attributes every validate-jwt and validate-azure-ad-token element reads the same way. */
+function common(element: PolicyElement, ctx: StepContext, defaultHeader: string | undefined): Pick<Rules, 'place' | 'failureStatus' | 'failureMessage' | 'outputVariable'> {
+  const header = attrText(element, 'header-name', ctx, defaultHeader)?.toLowerCase();
+  const scheme = attrText(element, 'require-scheme', ctx, header === 'authorization' ? 'Bearer' : undefined);
+  return {
+    place: { tokenValue: attrText(element, 'token-value', ctx), query: attrText(element, 'query-parameter-name', ctx), header: header || undefined, scheme: header === 'authorization' && scheme ? scheme.toLowerCase() : undefined },
+    failureStatus: Number(attrText(element, 'failed-validation-httpcode', ctx, '401')),
+    failureMessage: attrText(element, 'failed-validation-error-message', ctx),
+    outputVariable: attrText(element, 'output-token-variable-name', ctx),
+  };
 }
 
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
@@ -38,19 +63,15 @@ function requiredClaims(element: PolicyElement, ctx: StepContext): Rules['requir
 }
 
 /** Reads the token from the configured place; undefined when it is absent. */
-function tokenOf(element: PolicyElement, ctx: StepContext, defaultHeader: string | undefined): string | undefined {
-  const value = attrText(element, 'token-value', ctx);
-  if (value !== undefined) return value || undefined;
-  const query = attrText(element, 'query-parameter-name', ctx);
-  if (query) return new URL(ctx.state.request.url).searchParams.get(query) ?? undefined;
-  const header = attrText(element, 'header-name', ctx, defaultHeader);
-  if (!header) return undefined;
-  const raw = ctx.state.request.headers.get(header.toLowerCase())?.join(',');
+function tokenOf(place: TokenPlace, ctx: StepContext): string | undefined {
+  if (place.tokenValue !== undefined) return place.tokenValue || undefined;
+  if (place.query) return new URL(ctx.state.request.url).searchParams.get(place.query) ?? undefined;
+  if (!place.header) return undefined;
+  const raw = ctx.state.request.headers.get(place.header)?.join(',');
   if (!raw) return undefined;
-  const scheme = attrText(element, 'require-scheme', ctx, header.toLowerCase() === 'authorization' ? 'Bearer' : undefined);
-  if (!scheme || header.toLowerCase() !== 'authorization') return raw.trim();
+  if (!place.scheme) return raw.trim();
   const m = /^(\S+)\s+(.+)$/.exec(raw.trim());
-  return m && m[1]!.toLowerCase() === scheme.toLowerCase() ? m[2]!.trim() : undefined;
+  return m && m[1]!.toLowerCase() === place.scheme ? m[2]!.trim() : undefined;
 }
 
 /**
@@ -108,20 +129,19 @@ async function keysFor(rules: Rules, ctx: StepContext): Promise<{ keys: JWK[]; i
  * algorithm switch), unexpired and already valid (with clock-skew), for an allowed audience and
  * issuer, with the required claims. Each failure raises the reason APIM reports.
  */
-async function validate(element: PolicyElement, ctx: StepContext, rules: Rules, defaultHeader: string | undefined): Promise<StepOutcome> {
-  const status = Number(attrText(element, 'failed-validation-httpcode', ctx, '401'));
-  const custom = attrText(element, 'failed-validation-error-message', ctx);
+async function validate(ctx: StepContext, rules: Rules): Promise<StepOutcome> {
   const fail = (reason: string, message: string, publicMessage = 'Invalid JWT.'): never => {
-    throw new PolicyFailure(rules.source, reason, message, gatewayError(status, custom ?? publicMessage));
+    throw new PolicyFailure(rules.source, reason, message, gatewayError(rules.failureStatus, rules.failureMessage ?? publicMessage));
   };
-  const token = tokenOf(element, ctx, defaultHeader);
+  const token = tokenOf(rules.place, ctx);
   if (!token) fail('TokenNotPresent', 'JWT not present.', 'JWT not present.');
   const parts = token!.split('.');
   if (parts.length !== 3) fail('JwtInvalid', 'The token is not a JWS in compact form.');
   let header: Record<string, unknown>;
   let claims: Record<string, unknown>;
   try {
-    header = decodeProtectedHeader(token!) as Record<string, unknown>;
+    header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new Error('the protected header is not an object');
     claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
     if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw new Error('payload is not an object');
   } catch (error) {
@@ -193,8 +213,7 @@ async function validate(element: PolicyElement, ctx: StepContext, rules: Rules, 
     const ok = c.match === 'any' ? c.values.some((v) => actual.includes(v)) : c.values.every((v) => actual.includes(v));
     if (!ok) fail('TokenClaimValueNotAllowed', `Claim ${c.name} value of ${actual.join(', ')} is not allowed. Access denied.`);
   }
-  const output = attrText(element, 'output-token-variable-name', ctx);
-  if (output) ctx.state.variables.set(output, jwtValue(header!, claims!));
+  if (rules.outputVariable) ctx.state.variables.set(rules.outputVariable, jwtValue(header!, claims!));
   ctx.trace(rules.source, `token accepted (iss ${String(claims!.iss)}, aud ${aud.join(', ')})`);
   return 'continue';
 }
@@ -247,9 +266,9 @@ export const validateJwt: Handler = {
   run(element, ctx) {
     const block = (name: string) => childElements(element).find((c) => c.name === name);
     return validate(
-      element,
       ctx,
       rulesOf(element, () => ({
+        ...common(element, ctx, undefined),
         source: 'validate-jwt',
         audiences: texts(block('audiences'), 'audience', ctx),
         issuers: texts(block('issuers'), 'issuer', ctx),
@@ -263,7 +282,6 @@ export const validateJwt: Handler = {
         clientApplicationIds: [],
         inlineKeys: inlineKeys(block('issuer-signing-keys'), ctx),
       })),
-      undefined,
     );
   },
 };
@@ -276,12 +294,12 @@ export const validateAzureAdToken: Handler = {
   run(element, ctx) {
     const block = (name: string) => childElements(element).find((c) => c.name === name);
     return validate(
-      element,
       ctx,
       rulesOf(element, () => {
         const tenant = attrText(element, 'tenant-id', ctx) ?? '';
         const authority = (attrText(element, 'authentication-endpoint', ctx, ENTRA_AUTHORITY) ?? ENTRA_AUTHORITY).replace(/\/+$/, '');
         return {
+          ...common(element, ctx, 'Authorization'),
           source: 'validate-azure-ad-token',
           audiences: texts(block('audiences'), 'audience', ctx),
           // Both token versions of this tenant, nothing else: the tenant is pinned by the issuer.
@@ -294,7 +312,6 @@ export const validateAzureAdToken: Handler = {
           clientApplicationIds: texts(block('client-application-ids'), 'application-id', ctx),
         };
       }),
-      'Authorization',
     );
   },
 };
