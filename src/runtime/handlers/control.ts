@@ -5,7 +5,8 @@ import { attributeValue, boolOf, evaluateValue, textOf } from '../values.ts';
 /** `choose`: the first `when` whose condition is true runs, else `otherwise`; later conditions are not evaluated. */
 export const choose: Handler = {
   name: 'choose',
-  async run(element, ctx): Promise<StepOutcome> {
+  // not async: when no branch runs, the pipeline goes on without waiting for a promise
+  run(element, ctx): StepOutcome | Promise<StepOutcome> {
     for (const branch of childElements(element)) {
       if (branch.name === 'when') {
         const condition = attributeValue(branch, 'condition');
