@@ -211,7 +211,13 @@ function convert(v: Value, type: NetType, mode: 'explicit' | 'implicit'): Value 
   throw cannotConvert(v, target);
 }
 
-const isJTokenType = (t: NetType): boolean => t.name.startsWith('Newtonsoft.Json.Linq.');
+/** Whether `t` is a Newtonsoft.Json.Linq type (remembered per type: every typed write asks). */
+const jtokenTypes = new Map<NetType, boolean>();
+function isJTokenType(t: NetType): boolean {
+  let known = jtokenTypes.get(t);
+  if (known === undefined) jtokenTypes.set(t, (known = t.name.startsWith('Newtonsoft.Json.Linq.')));
+  return known;
+}
 
 function resolveType(q: TypeQuery): TypeHandle | undefined {
   let t = lookupType(q.name);
