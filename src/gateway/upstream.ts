@@ -25,11 +25,6 @@ export function headersOf(message: IncomingMessage): Headers {
   return headers;
 }
 
-/** Drops the headers a proxy must not pass on (both directions). */
-export function endToEndHeaders(headers: Headers): Headers {
-  return new Map([...headers].filter(([name]) => !NOT_FORWARDED.has(name)));
-}
-
 /** An upstream answer's headers as the runtime keeps them, without the hop-by-hop ones. */
 function answerHeaders(headers: IncomingHttpHeaders): Headers {
   const out: Headers = new Map();
