@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { diagnostic } from '../../src/diagnostics/index.ts';
 import { parsePolicy } from '../../src/policy/parse.ts';
 import { openIdConfiguration, tenantUrls } from '../../src/runtime/identity/entra.ts';
-import { generateDevKeys, jwks } from '../../src/runtime/identity/keys.ts';
+import { generateDevKeys, generateSigningKey, jwks, publicJwk } from '../../src/runtime/identity/keys.ts';
 import { mintToken, type TokenRequest } from '../../src/runtime/identity/mint.ts';
 import { handle } from '../../src/runtime/pipeline.ts';
 import { composeScopes } from '../../src/runtime/scopes.ts';
@@ -122,5 +122,62 @@ describe('validate-jwt with inline issuer-signing-keys', () => {
     const rsa = policy(`<validate-jwt header-name="Authorization"><issuer-signing-keys><key n="${pub.n}" e="${pub.e}" /></issuer-signing-keys><audiences><audience>api://gw</audience></audiences></validate-jwt>`);
     assert.equal((await call(rsa, `Bearer ${token()}`)).status, 200);
     assert.equal((await call(rsa, `Bearer ${token({ signWith: 'foreign' })}`)).status, 401);
+  });
+});
+
+describe('signing keys are kept as APIM keeps them', () => {
+  // A provider of its own (the cache is per identity port), on a clock the tests move.
+  const rotated = generateSigningKey('rotated-2');
+  function provider() {
+    const state = { fetches: 0, clock: now * 1000, serving: [publicJwk(keys.dev)], failNext: false };
+    const fetch = async (url: string): Promise<unknown> => {
+      state.fetches++;
+      if (state.failNext) {
+        state.failNext = false;
+        throw new Error('the identity provider is down');
+      }
+      return url.endsWith('openid-configuration') ? openIdConfiguration(authority, tenant) : { keys: state.serving };
+    };
+    const portsOf = (): Ports => ({ ...ports(), now: () => state.clock, fetchJson: fetch });
+    const at = (p: ReturnType<typeof policy>, signed: string) => handle(p, { method: 'GET', url: 'https://gw/x', headers: headersFrom({ Authorization: `Bearer ${signed}` }) }, portsOf());
+    return { state, at };
+  }
+  const minutes = (n: number) => n * 60_000;
+  const tokenAt = (clockMs: number, signer = keys.dev) => mintToken({ dev: signer, foreign: keys.foreign }, { issuer: urls.issuerV2, audience: 'api://gw', tenantId: tenant, now: Math.floor(clockMs / 1000) }, { claims: { azp: 'client-1', roles: ['R1'] } });
+
+  it('fetches the configuration and keys once an hour, not once a request', async () => {
+    const { state, at } = provider();
+    assert.equal((await at(aad, tokenAt(state.clock))).status, 200);
+    assert.equal(state.fetches, 2, 'the OpenID configuration, then its key set');
+    state.clock += minutes(59);
+    assert.equal((await at(aad, tokenAt(state.clock))).status, 200);
+    assert.equal(state.fetches, 2, 'kept within the hour');
+    state.clock += minutes(2);
+    assert.equal((await at(aad, tokenAt(state.clock))).status, 200);
+    assert.equal(state.fetches, 4, 'refreshed after an hour');
+  });
+
+  it('fetches again for a key it lacks, at most every five minutes', async () => {
+    const { state, at } = provider();
+    assert.equal((await at(aad, tokenAt(state.clock))).status, 200);
+    state.serving = [publicJwk(keys.dev), publicJwk(rotated)];
+    state.clock += minutes(1);
+    const early = await at(aad, tokenAt(state.clock, rotated));
+    assert.equal(early.status, 401, 'the new key is not known yet, and the last fetch was a minute ago');
+    assert.equal(state.fetches, 2);
+    state.clock += minutes(5);
+    assert.equal((await at(aad, tokenAt(state.clock, rotated))).status, 200, 'fetched again: the rotated key is found');
+    assert.equal(state.fetches, 4);
+    assert.equal((await at(aad, tokenAt(state.clock))).status, 200);
+    assert.equal((await at(aad, tokenAt(state.clock, keys.foreign))).status, 401, 'a foreign key is refused without another fetch so soon');
+    assert.equal(state.fetches, 4);
+  });
+
+  it('keeps no failed fetch: the next request asks again', async () => {
+    const { state, at } = provider();
+    state.failNext = true;
+    assert.equal((await at(aad, tokenAt(state.clock))).status, 500);
+    assert.equal((await at(aad, tokenAt(state.clock))).status, 200);
+    assert.equal(state.fetches, 3);
   });
 });

@@ -71,7 +71,7 @@ export const validateJwt: PolicySchema = policy({
   },
   emulator: {
     status: 'supported',
-    reason: 'inline issuer-signing-keys are used (base64 symmetric keys for HS*, n/e RSA keys); a key given by certificate-id needs APIM\'s certificate store and fails the validation (SigningKeyNotSupported)',
+    reason: 'inline issuer-signing-keys are used (base64 symmetric keys for HS*, n/e RSA keys); a key given by certificate-id needs APIM\'s certificate store and fails the validation (SigningKeyNotSupported); openid-config documents are kept an hour, and fetched again at most every 5 minutes for a key they lack, as APIM does',
     gaps: [{ child: 'decryption-keys', reason: 'encrypted tokens (JWE) are not decrypted' }],
   },
 });
@@ -114,6 +114,7 @@ export const validateAzureAdToken: PolicySchema = policy({
   },
   emulator: {
     status: 'supported',
+    reason: 'Entra\'s OpenID configuration and keys come from the identity port (the local identity provider in tests and serve), kept an hour and fetched again at most every 5 minutes for a key they lack, as APIM does',
     gaps: [
       { child: 'decryption-keys', reason: 'encrypted tokens (JWE) are not decrypted' },
       { child: 'backend-application-ids', reason: 'backend application IDs are not checked' },

@@ -1,6 +1,7 @@
 import { constants, createHmac, createPublicKey, type JsonWebKey, type KeyObject, timingSafeEqual, verify as cryptoVerify } from 'node:crypto';
 import type { JWK } from 'jose';
 import { jwtValue } from '../../expr/compile.ts';
+import { fetchKeys, knownKeys, mayRefetch, type SigningKeys } from './signing-keys.ts';
 import { gatewayError } from '../gateway-errors.ts';
 import { childElements, type PolicyElement } from '../../policy/tree.ts';
 import { type Handler, PolicyFailure, type StepContext, type StepOutcome } from '../types.ts';
@@ -44,6 +45,8 @@ function common(element: PolicyElement, ctx: StepContext, defaultHeader: string 
     outputVariable: attrText(element, 'output-token-variable-name', ctx),
   };
 }
+
+const NO_KEYS: SigningKeys = { keys: [], issuers: [], fetchedAt: 0 };
 
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
 
@@ -113,23 +116,13 @@ function verifySignature(alg: string, key: KeyObject, signingInput: string, sign
   return cryptoVerify(digest, Buffer.from(signingInput), options, sig);
 }
 
-async function keysFor(rules: Rules, ctx: StepContext): Promise<{ keys: JWK[]; issuers: string[] }> {
-  const keys: JWK[] = [];
-  const issuers: string[] = [];
-  for (const url of rules.openIdConfigs) {
-    const config = (await ctx.ports.fetchJson(url)) as { jwks_uri?: string; issuer?: string };
-    if (config.issuer) issuers.push(config.issuer);
-    if (config.jwks_uri) keys.push(...(((await ctx.ports.fetchJson(config.jwks_uri)) as { keys?: JWK[] }).keys ?? []));
-  }
-  return { keys, issuers };
-}
 
 /**
  * Validates like APIM: the token must be present, signed by a known key (no `alg: none`, no
  * algorithm switch), unexpired and already valid (with clock-skew), for an allowed audience and
  * issuer, with the required claims. Each failure raises the reason APIM reports.
  */
-async function validate(ctx: StepContext, rules: Rules): Promise<StepOutcome> {
+function validate(ctx: StepContext, rules: Rules, refetched = false, justFetched?: SigningKeys): StepOutcome | Promise<StepOutcome> {
   const fail = (reason: string, message: string, publicMessage = 'Invalid JWT.'): never => {
     throw new PolicyFailure(rules.source, reason, message, gatewayError(rules.failureStatus, rules.failureMessage ?? publicMessage));
   };
@@ -164,11 +157,19 @@ async function validate(ctx: StepContext, rules: Rules): Promise<StepOutcome> {
       if (!ok) fail('TokenSignatureInvalid', 'The token signature is invalid. Access denied.');
     } else {
       if (!ASYMMETRIC.includes(alg)) fail('TokenSignatureInvalid', `The signature algorithm ${alg} is not allowed with the configured keys. Access denied.`);
-      const fetched = await keysFor(rules, ctx);
+      // Keys fetched within the hour are used as they are; otherwise they are fetched first and
+      // the token is read again (synchronously then: the common case waits for nothing).
+      const urls = rules.openIdConfigs;
+      const fetched = urls.length === 0 ? NO_KEYS : (justFetched ?? knownKeys(urls, ctx.ports));
+      if (!fetched) return fetchKeys(urls, ctx.ports).then((keys) => validate(ctx, rules, refetched, keys));
       const keys = [...(rules.inlineKeys?.asymmetric ?? []), ...fetched.keys];
       const issuers = fetched.issuers;
       const candidates = keys.filter((k) => header.kid === undefined || k.kid === undefined || k.kid === header.kid);
-      if (candidates.length === 0) fail('TokenSignatureKeyNotFound', `No signing key matches kid ${JSON.stringify(header.kid)}. Access denied.`);
+      if (candidates.length === 0) {
+        // a key the kept set lacks: the set may have rotated since (fetched again at most every 5 minutes)
+        if (!refetched && urls.length > 0 && mayRefetch(fetched, ctx.ports)) return fetchKeys(urls, ctx.ports).then((keys) => validate(ctx, rules, true, keys));
+        fail('TokenSignatureKeyNotFound', `No signing key matches kid ${JSON.stringify(header.kid)}. Access denied.`);
+      }
       let verified = false;
       for (const jwk of candidates) {
         try {
