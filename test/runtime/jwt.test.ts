@@ -181,3 +181,27 @@ describe('signing keys are kept as APIM keeps them', () => {
     assert.equal(state.fetches, 3);
   });
 });
+
+describe('the token in the Authorization header', () => {
+  const good = token();
+  // [header value, accepted]: the scheme to the first white space, case-insensitive; the token
+  // after the white space that follows, on one line
+  const table: readonly (readonly [string, boolean])[] = [
+    [`Bearer ${good}`, true],
+    [`bearer ${good}`, true],
+    [`  BEARER \t ${good}  `, true],
+    [`Bearer\n${good}`, true],
+    [`Bearer ${good}\nx`, false],
+    [`Bearer ${good.slice(0, 20)}\u2028${good.slice(20)}`, false],
+    [`Bearer${good}`, false],
+    [`Basic ${good}`, false],
+    [good, false],
+    ['Bearer', false],
+  ];
+  for (const [value, accepted] of table) {
+    it(`${accepted ? 'accepts' : 'refuses'} ${JSON.stringify(value.length > 40 ? `${value.slice(0, 16)}…${value.slice(-8)}` : value)}`, async () => {
+      const r = await call(aad, value);
+      assert.equal(r.status, accepted ? 200 : 401);
+    });
+  }
+});
