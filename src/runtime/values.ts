@@ -45,10 +45,18 @@ export function boolOf(value: PolicyValue, ctx: StepContext): boolean {
   throw new ExpressionFailure('System.InvalidCastException', `a Boolean was expected, got ${JSON.stringify(v)}`);
 }
 
+/** Integers written as literals, read once per document node (limits are read on every request). */
+const literalInts = new WeakMap<PolicyValue, number>();
+
 /** An integer slot (status codes, limits). */
 export function intOf(value: PolicyValue, ctx: StepContext): number {
+  if (value.kind === 'literal') {
+    const known = literalInts.get(value);
+    if (known !== undefined) return known;
+  }
   const v = evaluateValue(value, ctx);
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v.trim()) : Number.NaN;
   if (!Number.isInteger(n)) throw new ExpressionFailure('System.FormatException', `an integer was expected, got ${JSON.stringify(v)}`);
+  if (value.kind === 'literal') literalInts.set(value, n);
   return n;
 }
