@@ -112,6 +112,8 @@ export const SYSTEM_GROUPS: readonly CaseGroup[] = [
       'Encoding.ASCII.GetString(new byte[] { 72, 200 })',
       'Encoding.Unicode.GetBytes("A").Length',
       'Encoding.UTF8.GetByteCount("😀")',
+      // a lone surrogate is written as U+FFFD (3 bytes) by the replacement fallback
+      'Encoding.UTF8.GetByteCount("a\\ud800b\\udc00")',
       'Encoding.UTF8.WebName',
       'Encoding.UTF8.GetString(Encoding.UTF8.GetBytes("round trip ✓"))',
       'Encoding.Default.GetBytes("é").Length',

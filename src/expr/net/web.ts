@@ -65,18 +65,9 @@ const ENCODING: NetType = register({
 });
 
 /** UTF-8 length without allocating (the compiled classifier counts every body). Lone surrogates count 3, as .NET's replacement char. */
+/** UTF-8 bytes of a string, a lone surrogate counting as U+FFFD (3 bytes), as .NET's replacement fallback writes it. */
 function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
+  return Buffer.byteLength(s, 'utf8');
 }
 
 // ---- WebUtility and Uri escaping (upper-case hex, as .NET writes it)
