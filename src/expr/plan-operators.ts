@@ -43,12 +43,9 @@ export function planCast(p: PlanContext, e: A.Cast): Eval {
   if (staticType(p, e.operand) === 'object' && lib.typeDisplayName(t) !== 'System.Object') {
     // From `object` a cast is an unboxing or reference conversion: the run-time type must be the
     // target type itself (C# §10.3.7), so `(long)context.Variables["n"]` with an int inside throws.
-    // a JToken type's instance converts to itself (what lib.convert would answer, without asking twice)
-    const tokenType = lib.typeDisplayName(t).startsWith('Newtonsoft.Json.Linq.');
     return (f) => {
       const v = operand(f);
-      if (v === null) return lib.convert(v, t, 'explicit');
-      if (lib.isInstance(v, t)) return tokenType ? v : lib.convert(v, t, 'explicit');
+      if (v === null || lib.isInstance(v, t)) return lib.convert(v, t, 'explicit');
       throw lib.exception('System.InvalidCastException', `Unable to cast object of type '${lib.typeName(v)}' to type '${lib.typeDisplayName(t)}'.`);
     };
   }

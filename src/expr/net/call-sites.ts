@@ -8,24 +8,17 @@
  * How it stays the same as invokeMethod/getIndex/setIndex (library.ts): only the lookups whose
  * answer depends on the receiver's type alone are cached — a method found on the type chain
  * (not an extension, whose `applies` may look at the value, not a record's own methods, not a
- * delegate's Invoke), and the built-in indexers of strings and arrays, with their own bounds
- * checks and exceptions. Everything else goes to the general operation.
+ * delegate's Invoke), and the built-in indexers of strings and arrays, called without an
+ * argument list. Everything else goes to the general operation.
  */
 import type { Value } from '../port.ts';
-import { type Method, NetChar, NetException, type NetType } from './core.ts';
-import { NetArray } from './collections.ts';
+import type { Method, NetType } from './core.ts';
+import { arrayItem, NetArray, setArrayItem } from './collections.ts';
+import { charAt } from './string.ts';
 import { NetRecord } from './context.ts';
-import { typeOfValue } from './registry.ts';
+import { chainMethod, typeOfValue } from './registry.ts';
 
 type Invoke = (target: Value, name: string, args: Value[], typeArgs: readonly NetType[], argNames: readonly (string | undefined)[] | undefined) => Value;
-
-function chainMethod(type: NetType, name: string): Method | undefined {
-  for (let c: NetType | undefined = type; c; c = c.base) {
-    const m = c.methods?.[name];
-    if (m) return m;
-  }
-  return undefined;
-}
 
 /** `target.name(args)`, as `invoke` (invokeMethod) does it. */
 export function methodSite(name: string, typeArgs: readonly NetType[], argNames: readonly (string | undefined)[] | undefined, invoke: Invoke): (target: Value, args: Value[]) => Value {
@@ -48,30 +41,12 @@ export function methodSite(name: string, typeArgs: readonly NetType[], argNames:
   };
 }
 
-const indexOutOfRange = (): NetException => new NetException('System.IndexOutOfRangeException', 'Index was outside the bounds of the array.');
-
 /** `target[index]` with one argument, as getIndex does it. */
 export function indexSite(getIndex: (target: Value, args: Value[]) => Value): (target: Value, index: Value) => Value {
-  return (target, index) => {
-    if (typeof target === 'string') {
-      if (typeof index === 'number' && index >= 0 && index < target.length) return NetChar.of(target.charCodeAt(index));
-    } else if (target instanceof NetArray) {
-      if (typeof index !== 'number' || index < 0 || index >= target.items.length) throw indexOutOfRange();
-      return target.items[index]!;
-    }
-    return getIndex(target, [index]);
-  };
+  return (target, index) => (typeof target === 'string' ? charAt(target, index) : target instanceof NetArray ? arrayItem(target, index) : getIndex(target, [index]));
 }
 
 /** `target[index] = value` with one argument, as setIndex does it. */
 export function setIndexSite(setIndex: (target: Value, args: Value[], value: Value) => void): (target: Value, index: Value, value: Value) => void {
-  return (target, index, value) => {
-    if (target instanceof NetArray) {
-      if (typeof index !== 'number' || index < 0 || index >= target.items.length) throw indexOutOfRange();
-      target.items[index] = value;
-      target.version++;
-      return;
-    }
-    setIndex(target, [index], value);
-  };
+  return (target, index, value) => (target instanceof NetArray ? setArrayItem(target, index, value) : setIndex(target, [index], value));
 }

@@ -28,22 +28,26 @@ export class NetArray extends TypedObject {
   }
 }
 
+/** `a[i]` of an array (the indexer, and the call sites that skip its argument list). */
+export function arrayItem(a: NetArray, i: Value): Value {
+  if (typeof i !== 'number' || i < 0 || i >= a.items.length) throw indexOutOfRange();
+  return a.items[i]!;
+}
+
+/** `a[i] = v` of an array; the write bumps the array's version. */
+export function setArrayItem(a: NetArray, i: Value, v: Value): void {
+  if (typeof i !== 'number' || i < 0 || i >= a.items.length) throw indexOutOfRange();
+  a.items[i] = v;
+  a.version++;
+}
+
 export const ARRAY: NetType = register({
   name: 'System.Array',
   base: OBJECT,
   props: { Length: (t: NetArray) => t.items.length, Count: (t: NetArray) => t.items.length },
   methods: { Clone: (t: NetArray) => new NetArray(t.type.element!, [...t.items]) },
-  index: (t: NetArray, [i]) => {
-    const n = i as number;
-    if (typeof n !== 'number' || n < 0 || n >= t.items.length) throw indexOutOfRange();
-    return t.items[n]!;
-  },
-  setIndex: (t: NetArray, [i], v) => {
-    const n = i as number;
-    if (typeof n !== 'number' || n < 0 || n >= t.items.length) throw indexOutOfRange();
-    t.items[n] = v;
-    t.version++;
-  },
+  index: (t: NetArray, [i]) => arrayItem(t, i!),
+  setIndex: (t: NetArray, [i], v) => setArrayItem(t, i!, v),
   enumerate: (t: NetArray) => t.items,
   staticProps: {},
   statics: {

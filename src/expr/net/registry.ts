@@ -137,11 +137,18 @@ export function knownMemberNames(): Set<string> {
   return names;
 }
 
-export function findMethod(v: Value, name: string): Method | undefined {
-  for (let c: NetType | undefined = typeOfValue(v); c; c = c.base) {
+/** A method of `type` or a base type (not an extension method). */
+export function chainMethod(type: NetType, name: string): Method | undefined {
+  for (let c: NetType | undefined = type; c; c = c.base) {
     const m = c.methods?.[name];
     if (m) return m;
   }
+  return undefined;
+}
+
+export function findMethod(v: Value, name: string): Method | undefined {
+  const m = chainMethod(typeOfValue(v), name);
+  if (m) return m;
   const ext = extensions.get(name);
   if (ext) for (const e of ext) if (e.applies(v)) return e.fn;
   return undefined;

@@ -43,6 +43,13 @@ function charMatcher(chars: Value): CharMatcher {
   return matcherOf(textOfCodes(charSet([chars]) ?? []));
 }
 
+/** `s[i]`: the string's indexer, and the call sites that skip its argument list. */
+export function charAt(s: string, i: Value): NetChar {
+  const n = i as number;
+  if (n < 0 || n >= s.length) throw new NetException('System.IndexOutOfRangeException', 'Index was outside the bounds of the array.');
+  return NetChar.of(s.charCodeAt(n));
+}
+
 function textOfCodes(codes: Iterable<number>): string {
   let text = '';
   for (const c of codes) text += String.fromCharCode(c);
@@ -239,11 +246,7 @@ export const STRING: NetType = register(
     construct: ([a, n]) => (a instanceof NetChar ? String.fromCharCode(a.code).repeat(n as number) : a instanceof NetArray ? a.items.map((c) => str(c)).join('') : ''),
     convertFrom: (v) => (typeof v === 'string' ? v : undefined),
     props: { Length: (t: string) => t.length },
-    index: (t: string, [i]) => {
-      const n = i as number;
-      if (n < 0 || n >= t.length) throw new NetException('System.IndexOutOfRangeException', 'Index was outside the bounds of the array.');
-      return NetChar.of(t.charCodeAt(n));
-    },
+    index: (t: string, [i]) => charAt(t, i!),
     enumerate: (t: string) => Array.from({ length: t.length }, (_, i) => NetChar.of(t.charCodeAt(i))),
     methods: {
       ToString: (t: string) => t,

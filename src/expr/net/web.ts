@@ -57,18 +57,13 @@ const ENCODING: NetType = register({
     },
     GetByteCount: (t: NetEncoding, [s]) => {
       if (s === null) throw argumentNull('s');
-      return t.name === 'utf-8' ? utf8Length(s as string) : t.encode(s as string).length;
+      // a lone surrogate counts 3 bytes, as U+FFFD, .NET's replacement
+      return t.name === 'utf-8' ? Buffer.byteLength(s as string, 'utf8') : t.encode(s as string).length;
     },
   },
   staticProps: { UTF8: () => encodings.UTF8, ASCII: () => encodings.ASCII, Unicode: () => encodings.Unicode, Default: () => encodings.UTF8, Latin1: () => encodings.Latin1 },
   statics: { GetEncoding: ([n]) => (/utf-?8/i.test(String(n)) ? encodings.UTF8 : /ascii/i.test(String(n)) ? encodings.ASCII : /utf-?16|unicode/i.test(String(n)) ? encodings.Unicode : encodings.Latin1) },
 });
-
-/** UTF-8 length without allocating (the compiled classifier counts every body). Lone surrogates count 3, as .NET's replacement char. */
-/** UTF-8 bytes of a string, a lone surrogate counting as U+FFFD (3 bytes), as .NET's replacement fallback writes it. */
-function utf8Length(s: string): number {
-  return Buffer.byteLength(s, 'utf8');
-}
 
 // ---- WebUtility and Uri escaping (upper-case hex, as .NET writes it)
 

@@ -35,7 +35,7 @@ interface TokenPlace {
 }
 
 /** The attributes every validate-jwt and validate-azure-ad-token element reads the same way. */
-function common(element: PolicyElement, ctx: StepContext, defaultHeader: string | undefined): Pick<Rules, 'place' | 'failureStatus' | 'failureMessage' | 'outputVariable'> {
+function commonRules(element: PolicyElement, ctx: StepContext, defaultHeader: string | undefined): Pick<Rules, 'place' | 'failureStatus' | 'failureMessage' | 'outputVariable'> {
   const header = attrText(element, 'header-name', ctx, defaultHeader)?.toLowerCase();
   const scheme = attrText(element, 'require-scheme', ctx, header === 'authorization' ? 'Bearer' : undefined);
   return {
@@ -93,16 +93,22 @@ const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
  * decoding one (a buffer, a UTF-8 decode, a JSON parse) cost as much as the payload's. The
  * parsed headers are only read.
  */
-const headers = new Map<string, Record<string, unknown>>();
+const protectedHeaders = new Map<string, Record<string, unknown>>();
 function protectedHeader(text: string): Record<string, unknown> {
-  let header = headers.get(text);
+  let header = protectedHeaders.get(text);
   if (!header) {
-    header = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Record<string, unknown>;
-    if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new Error('the protected header is not an object');
-    if (headers.size >= 256) headers.clear();
-    headers.set(text, header);
+    header = jsonSegment(text, 'the protected header');
+    if (protectedHeaders.size >= 256) protectedHeaders.clear();
+    protectedHeaders.set(text, header);
   }
   return header;
+}
+
+/** A JWS segment: base64url of a JSON object. */
+function jsonSegment(text: string, what: string): Record<string, unknown> {
+  const value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${what} is not an object`);
+  return value as Record<string, unknown>;
 }
 
 /**
@@ -144,13 +150,12 @@ function verifySignature(alg: string, key: KeyObject, signingInput: string, sign
   return cryptoVerify(digest, Buffer.from(signingInput), options, sig);
 }
 
-
 /**
  * Validates like APIM: the token must be present, signed by a known key (no `alg: none`, no
  * algorithm switch), unexpired and already valid (with clock-skew), for an allowed audience and
  * issuer, with the required claims. Each failure raises the reason APIM reports.
  */
-function validate(ctx: StepContext, rules: Rules, refetched = false, justFetched?: SigningKeys): StepOutcome | Promise<StepOutcome> {
+function validate(ctx: StepContext, rules: Rules, fetchedNow?: SigningKeys): StepOutcome | Promise<StepOutcome> {
   const fail = (reason: string, message: string, publicMessage = 'Invalid JWT.'): never => {
     throw new PolicyFailure(rules.source, reason, message, gatewayError(rules.failureStatus, rules.failureMessage ?? publicMessage));
   };
@@ -162,8 +167,7 @@ function validate(ctx: StepContext, rules: Rules, refetched = false, justFetched
   let claims: Record<string, unknown>;
   try {
     header = protectedHeader(parts[0]!);
-    claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
-    if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw new Error('payload is not an object');
+    claims = jsonSegment(parts[1]!, 'payload');
   } catch (error) {
     return fail('JwtInvalid', `The token cannot be read: ${(error as Error).message}`);
   }
@@ -187,14 +191,14 @@ function validate(ctx: StepContext, rules: Rules, refetched = false, justFetched
       // Keys fetched within the hour are used as they are; otherwise they are fetched first and
       // the token is read again (synchronously then: the common case waits for nothing).
       const urls = rules.openIdConfigs;
-      const fetched = urls.length === 0 ? NO_KEYS : (justFetched ?? knownKeys(urls, ctx.ports));
-      if (!fetched) return fetchKeys(urls, ctx.ports).then((keys) => validate(ctx, rules, refetched, keys));
+      const fetched = urls.length === 0 ? NO_KEYS : (fetchedNow ?? knownKeys(urls, ctx.ports));
+      if (!fetched) return fetchKeys(urls, ctx.ports).then((keys) => validate(ctx, rules, keys));
       const keys = [...(rules.inlineKeys?.asymmetric ?? []), ...fetched.keys];
       const issuers = fetched.issuers;
       const candidates = keys.filter((k) => header.kid === undefined || k.kid === undefined || k.kid === header.kid);
       if (candidates.length === 0) {
         // a key the kept set lacks: the set may have rotated since (fetched again at most every 5 minutes)
-        if (!refetched && urls.length > 0 && mayRefetch(fetched, ctx.ports)) return fetchKeys(urls, ctx.ports).then((keys) => validate(ctx, rules, true, keys));
+        if (!fetchedNow && urls.length > 0 && mayRefetch(fetched, ctx.ports)) return fetchKeys(urls, ctx.ports).then((keys) => validate(ctx, rules, keys));
         fail('TokenSignatureKeyNotFound', `No signing key matches kid ${JSON.stringify(header.kid)}. Access denied.`);
       }
       let verified = false;
@@ -296,7 +300,7 @@ export const validateJwt: Handler = {
     return validate(
       ctx,
       rulesOf(element, () => ({
-        ...common(element, ctx, undefined),
+        ...commonRules(element, ctx, undefined),
         source: 'validate-jwt',
         audiences: texts(block('audiences'), 'audience', ctx),
         issuers: texts(block('issuers'), 'issuer', ctx),
@@ -327,7 +331,7 @@ export const validateAzureAdToken: Handler = {
         const tenant = attrText(element, 'tenant-id', ctx) ?? '';
         const authority = (attrText(element, 'authentication-endpoint', ctx, ENTRA_AUTHORITY) ?? ENTRA_AUTHORITY).replace(/\/+$/, '');
         return {
-          ...common(element, ctx, 'Authorization'),
+          ...commonRules(element, ctx, 'Authorization'),
           source: 'validate-azure-ad-token',
           audiences: texts(block('audiences'), 'audience', ctx),
           // Both token versions of this tenant, nothing else: the tenant is pinned by the issuer.
