@@ -75,15 +75,25 @@ export function exprJs(table: CodeTable, ev: (f: Frame) => Value): string {
 /**
  * The JavaScript for a planned statement. Without text of its own, its closure runs and its
  * completion is carried out here: `return` leaves the compiled function with `f.ret` (which the
- * closure set), `break`/`continue` go to the innermost generated loop (`loop`, its label).
+ * closure set), `break` goes to the innermost generated loop or switch and `continue` to the
+ * innermost loop (`jumps`, their labels).
  */
-export function stmtJs(table: CodeTable, exec: (f: Frame) => number, loop: string | undefined): string {
+export function stmtJs(table: CodeTable, exec: (f: Frame) => number, jumps: { readonly break: string | undefined; readonly continue: string | undefined } | undefined): string {
   const own = jsOf(exec);
   if (own !== undefined) return own;
   const c = table.temp();
   // only the root body is compiled: leaving it, for any reason, answers f.ret (as planner.ts's run does)
-  const jumps = loop ? ` if (${c} === ${BREAK}) break ${loop}; if (${c} === ${CONTINUE}) continue ${loop};` : '';
-  return `${c} = ${table.ref(exec)}(f); if (${c} !== ${NORMAL}) {${jumps} return f.ret; }\n`;
+  const onBreak = jumps?.break ? ` if (${c} === ${BREAK}) break ${jumps.break};` : '';
+  const onContinue = jumps?.continue ? ` if (${c} === ${CONTINUE}) continue ${jumps.continue};` : '';
+  return `${c} = ${table.ref(exec)}(f); if (${c} !== ${NORMAL}) {${onBreak}${onContinue} return f.ret; }\n`;
+}
+
+/**
+ * How many places of generated code call a planned closure with the frame: the constructs the
+ * generator does not translate. String literals are left out of the count (user text enters as them).
+ */
+export function closureCallsIn(source: string): number {
+  return source.replace(/"(?:[^"\\]|\\.)*"/g, '""').match(/\$k\[\d+\]\(f\)/g)?.length ?? 0;
 }
 
 /** JSON text of a string or number: how user-written literals enter generated code. */

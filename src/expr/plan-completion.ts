@@ -21,8 +21,16 @@ export interface Planned {
 
 export const nothing: Exec = () => NORMAL;
 
-/** The label of the loop a `break`/`continue` here leaves, when that loop is generated code. */
-export function innermostLoop(p: PlanContext): string | undefined {
+/** Where `break` and `continue` go in generated code: the innermost loop or switch, and the innermost loop. */
+export interface JumpLabels {
+  readonly break: string | undefined;
+  readonly continue: string | undefined;
+}
+
+/** The labels a `break`/`continue` here jumps to (undefined outside any loop or switch). */
+export function jumpLabels(p: PlanContext): JumpLabels | undefined {
   const j = p.jumps[p.jumps.length - 1];
-  return j?.kind === 'loop' ? j.label : undefined;
+  if (!j) return undefined;
+  const loop = j.kind === 'loop' ? j : [...p.jumps].reverse().find((x) => x.kind === 'loop');
+  return { break: j.label, continue: loop?.label };
 }

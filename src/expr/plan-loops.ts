@@ -6,7 +6,7 @@
 import type * as A from './ast.ts';
 import { budget, LOOP_BUDGET_MESSAGE } from './budget.ts';
 import { exprJs, stmtJs, withJs } from './jit.ts';
-import { BREAK, type Exec, innermostLoop, nothing, NORMAL, type Planned, RETURN } from './plan-completion.ts';
+import { BREAK, type Exec, jumpLabels, nothing, NORMAL, type Planned, RETURN } from './plan-completion.ts';
 import { planExpr } from './plan-expr.ts';
 import { planCondition } from './plan-operators.ts';
 import { type Assigned, copy, type Eval, intersect, type JumpTarget, type PlanContext } from './plan-scope.ts';
@@ -27,7 +27,7 @@ export function planLoop(p: PlanContext, s: A.While | A.DoWhile | A.For): Planne
       initJs = evs.map((e) => `${exprJs(p.code, e)};\n`).join('');
     } else {
       init = planLocal(p, s.init as A.LocalDeclaration).exec;
-      initJs = stmtJs(p.code, init, innermostLoop(p));
+      initJs = stmtJs(p.code, init, jumpLabels(p));
     }
   }
   const jump: JumpTarget = { kind: 'loop', breaks: [], label: p.code.label() };
@@ -39,7 +39,7 @@ export function planLoop(p: PlanContext, s: A.While | A.DoWhile | A.For): Planne
   if (s.kind === 'do') {
     p.jumps.push(jump);
     body = planStatement(p, s.body);
-    bodyJs = stmtJs(p.code, body.exec, jump.label);
+    bodyJs = stmtJs(p.code, body.exec, { break: jump.label, continue: jump.label });
     p.jumps.pop();
     const c = planCondition(p, s.test);
     test = c.eval;
@@ -53,7 +53,7 @@ export function planLoop(p: PlanContext, s: A.While | A.DoWhile | A.For): Planne
     } else whenFalse = undefined;
     p.jumps.push(jump);
     body = planStatement(p, s.body);
-    bodyJs = stmtJs(p.code, body.exec, jump.label);
+    bodyJs = stmtJs(p.code, body.exec, { break: jump.label, continue: jump.label });
     p.jumps.pop();
   }
   const update = s.kind === 'for' ? s.update.map((e) => planExpr(p, e)) : [];
@@ -106,7 +106,7 @@ export function planForeach(p: PlanContext, s: A.Foreach): Planned {
   const v = p.declare(s.name, { start: s.nameStart, end: s.nameStart + s.name.length }, undefined, true);
   const before = copy(p.assigned);
   p.markAssigned(v);
-  const jump: JumpTarget = { kind: 'loop', breaks: [] };
+  const jump: JumpTarget = { kind: 'loop', breaks: [], label: p.code.label() };
   p.jumps.push(jump);
   const body = planStatement(p, s.body);
   p.jumps.pop();
@@ -114,17 +114,21 @@ export function planForeach(p: PlanContext, s: A.Foreach): Planned {
   p.assigned = before;
   const write = p.writer(v);
   const b = body.exec;
-  return {
-    exec: (f) => {
-      for (const item of lib.enumerate(collection(f))) {
-        if (--budget.loops < 0) throw lib.exception('System.OperationCanceledException', LOOP_BUDGET_MESSAGE);
-        write(f, type ? lib.convert(item, type, 'explicit') : item);
-        const c = b(f);
-        if (c === BREAK) break;
-        if (c === RETURN) return RETURN;
-      }
-      return NORMAL;
-    },
-    completes: true,
+  const exec: Exec = (f) => {
+    for (const item of lib.enumerate(collection(f))) {
+      if (--budget.loops < 0) throw lib.exception('System.OperationCanceledException', LOOP_BUDGET_MESSAGE);
+      write(f, type ? lib.convert(item, type, 'explicit') : item);
+      const c = b(f);
+      if (c === BREAK) break;
+      if (c === RETURN) return RETURN;
+    }
+    return NORMAL;
   };
+  // the same steps as generated code: the collection is enumerated once, before the first item
+  const code = p.code;
+  const item = code.temp();
+  const converted = type ? `lib.convert(${item}, ${code.ref(type)}, 'explicit')` : item;
+  const writeJs = p.writerJs(v, converted);
+  const js = writeJs && `${jump.label}: for (${item} of lib.enumerate(${exprJs(code, collection)})) {\nif (--budget.loops < 0) throw lib.exception('System.OperationCanceledException', LOOP_BUDGET_MESSAGE);\n${writeJs};\n${stmtJs(code, b, { break: jump.label, continue: jump.label })}}\n`;
+  return { exec: withJs(exec, js), completes: true };
 }

@@ -112,7 +112,7 @@ const KNOWN_NAMESPACES = new Set([
 export interface JumpTarget {
   readonly kind: 'loop' | 'switch';
   breaks: Assigned[];
-  /** The label of the loop in generated code (jit.ts); switches run as closures. */
+  /** The label of the loop or switch in generated code (jit.ts). */
   readonly label?: string;
 }
 

@@ -8,7 +8,7 @@
  */
 import type * as A from './ast.ts';
 import { exprJs, stmtJs, withJs } from './jit.ts';
-import { BREAK, type Completion, CONTINUE, type Exec, innermostLoop, nothing, NORMAL, type Planned, RETURN } from './plan-completion.ts';
+import { BREAK, type Completion, CONTINUE, type Exec, jumpLabels, nothing, NORMAL, type Planned, RETURN } from './plan-completion.ts';
 import { planExpr } from './plan-expr.ts';
 import { planForeach, planLoop } from './plan-loops.ts';
 import { planNewArray } from './plan-new.ts';
@@ -67,7 +67,7 @@ export function planList(p: PlanContext, list: readonly A.Stmt[]): Planned {
   }
   if (execs.length === 0) return { exec: nothing, completes };
   if (execs.length === 1) return { exec: execs[0]!, completes };
-  const loop = innermostLoop(p);
+  const jumps = jumpLabels(p);
   const exec: Exec = (f) => {
     for (let i = 0; i < execs.length; i++) {
       const c = execs[i]!(f);
@@ -75,7 +75,7 @@ export function planList(p: PlanContext, list: readonly A.Stmt[]): Planned {
     }
     return NORMAL;
   };
-  return { exec: withJs(exec, `{\n${execs.map((e) => stmtJs(p.code, e, loop)).join('')}}\n`), completes };
+  return { exec: withJs(exec, `{\n${execs.map((e) => stmtJs(p.code, e, jumps)).join('')}}\n`), completes };
 }
 
 const STATEMENT_EXPRESSIONS = new Set(['assign', 'invoke', 'new']);
@@ -120,8 +120,7 @@ export function planStatement(p: PlanContext, s: A.Stmt): Planned {
       }
       if (s.kind === 'break') target.breaks.push(copy(p.assigned));
       const c: Completion = s.kind === 'break' ? BREAK : CONTINUE;
-      const label = target.kind === 'loop' ? target.label : undefined;
-      return { exec: withJs(() => c, label && `${s.kind} ${label};\n`), completes: false };
+      return { exec: withJs(() => c, target.label && `${s.kind} ${target.label};\n`), completes: false };
     }
     case 'throw':
       return planThrow(p, s);
@@ -204,14 +203,14 @@ export function planLocal(p: PlanContext, s: A.LocalDeclaration, readonly = fals
       );
     }
   }
-  const loop = innermostLoop(p);
+  const jumps = jumpLabels(p);
   const exec: Exec =
     execs.length === 1
       ? execs[0]!
       : withJs((f: Frame) => {
           for (const e of execs) e(f);
           return NORMAL;
-        }, execs.map((e) => stmtJs(p.code, e, loop)).join(''));
+        }, execs.map((e) => stmtJs(p.code, e, jumps)).join(''));
   return { exec, completes: true };
 }
 
@@ -245,9 +244,9 @@ function planIf(p: PlanContext, s: A.If): Planned {
   const constant = s.test.kind === 'literal' ? s.test.value : undefined;
   // the end is reachable through a reachable branch that completes (C# reachability, constants included)
   const completes = (constant !== false && then.completes) || (constant !== true && (!otherwise || otherwise.completes));
-  const loop = innermostLoop(p);
+  const jumps = jumpLabels(p);
   const code = p.code;
-  const js = `if (${exprJs(code, test)} === true) {\n${stmtJs(code, t, loop)}}${o ? ` else {\n${stmtJs(code, o, loop)}}` : ''}\n`;
+  const js = `if (${exprJs(code, test)} === true) {\n${stmtJs(code, t, jumps)}}${o ? ` else {\n${stmtJs(code, o, jumps)}}` : ''}\n`;
   return {
     exec: withJs(o ? (f: Frame) => (test(f) === true ? t(f) : o(f)) : (f: Frame) => (test(f) === true ? t(f) : NORMAL), js),
     completes,

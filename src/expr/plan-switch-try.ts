@@ -4,7 +4,8 @@
  * the other statements and dispatches to these.
  */
 import type * as A from './ast.ts';
-import { BREAK, type Exec, nothing, NORMAL, type Planned } from './plan-completion.ts';
+import { exprJs, stmtJs, withJs } from './jit.ts';
+import { BREAK, type Exec, jumpLabels, nothing, NORMAL, type Planned } from './plan-completion.ts';
 import { planExpr } from './plan-expr.ts';
 import { type Assigned, copy, type Eval, type Frame, intersect, type JumpTarget, type PlanContext } from './plan-scope.ts';
 import { planBlock, planList } from './plan-stmt.ts';
@@ -42,7 +43,7 @@ export function planSwitch(p: PlanContext, s: A.Switch): Planned {
   const lib = p.lib;
   const subject = planExpr(p, s.subject);
   const start = copy(p.assigned);
-  const jump: JumpTarget = { kind: 'switch', breaks: [] };
+  const jump: JumpTarget = { kind: 'switch', breaks: [], label: p.code.label() };
   p.jumps.push(jump);
   p.pushScope();
   let hasDefault = false;
@@ -73,7 +74,7 @@ export function planSwitch(p: PlanContext, s: A.Switch): Planned {
     return lib.binary('==', v, k) === true;
   };
   return {
-    exec: (f) => {
+    exec: withJs((f) => {
       const v = subject(f);
       let chosen: Exec | undefined;
       let fallback: Exec | undefined;
@@ -88,9 +89,28 @@ export function planSwitch(p: PlanContext, s: A.Switch): Planned {
       if (!run) return NORMAL;
       const c = run(f);
       return c === BREAK ? NORMAL : c;
-    },
+    }, switchJs(p, subject, sections, matches, jump.label!)),
     completes,
   };
+}
+
+/**
+ * The switch as generated code: the subject once, then the sections' labels in order (the first
+ * match wins), the default section when none matches; `break` leaves the labelled block.
+ */
+function switchJs(p: PlanContext, subject: Eval, sections: readonly { labels: Eval[]; isDefault: boolean; exec: Exec }[], matches: (v: Value, k: Value) => boolean, label: string): string {
+  const code = p.code;
+  const v = code.temp();
+  const jumps = { break: label, continue: jumpLabels(p)?.continue };
+  const branches: string[] = [];
+  let fallback: string | undefined;
+  for (const sec of sections) {
+    const body = `{\n${stmtJs(code, sec.exec, jumps)}}\n`;
+    if (sec.isDefault) fallback = body;
+    if (sec.labels.length > 0) branches.push(`if (${sec.labels.map((l) => `${code.ref(matches)}(${v}, ${exprJs(code, l)})`).join(' || ')}) ${body}`);
+  }
+  if (fallback) branches.push(fallback);
+  return `${label}: {\n${v} = ${exprJs(code, subject)};\n${branches.join('else ')}}\n`;
 }
 
 export function planTry(p: PlanContext, s: A.Try): Planned {

@@ -3,7 +3,7 @@
  * `plan` shape). Load-time problems come back as a list; a program with problems never runs.
  */
 import type * as A from './ast.ts';
-import { compileProgram, jsOf } from './jit.ts';
+import { closureCallsIn, compileProgram, jsOf } from './jit.ts';
 import { planExpr } from './plan-expr.ts';
 import { type Frame, FunctionScope, PlanContext, type PlanProblem } from './plan-scope.ts';
 import { planFunctionBody } from './plan-stmt.ts';
@@ -14,6 +14,8 @@ export interface Program {
   readonly run: (context: Value) => Value;
   /** Whether it runs as one generated JavaScript function (jit.ts) rather than as closures. */
   readonly compiled: boolean;
+  /** How many places of the generated function call a planned closure (constructs jit.ts does not translate). */
+  readonly closureCalls: number;
 }
 
 export type PlanResult = { readonly ok: true; readonly program: Program } | { readonly ok: false; readonly problems: readonly PlanProblem[] };
@@ -44,6 +46,9 @@ export function plan(lib: ExprLibrary, tree: A.Expr | A.Block): PlanResult {
       run: (ctx) => ready()({ vars: slots.slots === 0 ? EMPTY : new Array(slots.slots).fill(null), parent: undefined, ctx, ret: null }),
       get compiled() {
         return ready() !== body;
+      },
+      get closureCalls() {
+        return js === undefined ? 0 : closureCallsIn(js);
       },
     },
   };

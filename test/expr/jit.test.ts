@@ -75,6 +75,14 @@ const programs: readonly (readonly [string, string])[] = [
   ['a declaration in a loop starts from its default each time', 'int s = 0; for (int i = 0; i < 3; i++) { int v; if (i == 0) { v = 5; } else { v = 1; } s += v; } return s;'],
   ['equality across types', "return (1 == 1.0) + \" \" + ('a' == 97) + \" \" + (\"a\" == \"a\") + \" \" + ('a' != 'b');"],
   ['string comparisons and ordinals', 'string a = "abc"; return (a == "abc") + " " + a.CompareTo("abd") + " " + (a[0] < a[1]);'],
+  ['switch with the default first and a case list with null', 'string s = ""; foreach (string x in new string[] { "a", "b", "zz", null }) { switch (x) { default: s += "d"; break; case "a": s += "A"; break; case "b": case null: s += "B"; break; } } return s;'],
+  ['nested switches: the inner break leaves only the inner one', 'int s = 0; for (int i = 0; i < 4; i++) { switch (i % 2) { case 0: switch (i) { case 0: s += 1; break; default: s += 10; break; } s += 100; break; default: s += 1000; break; } } return s;'],
+  ['a switch without a matching section or default does nothing', 'int s = 5; switch (s) { case 1: s = 0; break; } return s;'],
+  ['foreach with continue, break and return', 'var xs = new List<int> { 1, 2, 3, 4, 5, 6 }; int s = 0; foreach (int x in xs) { if (x == 2) { continue; } if (x == 5) { break; } s += x; } foreach (var x in xs) { if (x > 3) { return s * 100 + x; } } return -1;'],
+  ['foreach converts each item to the declared type', 'int s = 0; foreach (int x in JArray.Parse("[1, 2, 3]")) { s += x; } return s;'],
+  ['foreach over a dictionary', 'var d = new Dictionary<string, int> { { "a", 1 }, { "b", 2 } }; string s = ""; foreach (KeyValuePair<string, int> kv in d) { s += kv.Key + kv.Value; } return s;'],
+  ['foreach over null throws', 'List<int> xs = null; int s = 0; foreach (int x in xs) { s += x; } return s;'],
+  ['a switch inside a foreach inside a switch', 'string r = ""; switch (r.Length) { case 0: foreach (char c in "ab;c") { switch (c) { case \';\': continue; case \'c\': r += "C"; break; default: r += c; break; } r += "."; } break; } return r;'],
 ];
 
 describe('generated JavaScript agrees with the closures', () => {
@@ -104,6 +112,15 @@ describe('generated JavaScript agrees with the closures', () => {
 
   test('block bodies are compiled', () => {
     for (const [name, text] of programs) assert.ok(bothWays(text).wasCompiled, name);
+  });
+
+  test('switch and foreach are generated code themselves, not calls of their closures', () => {
+    // programs without the constructs that stay closures (object creation, out arguments, lambdas, try)
+    const translated = programs.filter(([name, text]) => /switch|foreach/.test(name) && !/\bnew\b|\bout\b|=>|\btry\b/.test(text));
+    assert.ok(translated.length >= 5, `${translated.length} programs`);
+    for (const [name, text] of translated) assert.equal(programOf(text, 'block').closureCalls, 0, name);
+    // the count sees what stays a closure (here an out argument), and not text inside string literals
+    assert.equal(programOf('int v; int.TryParse("1", out v); return "$k[0](f)" + v;', 'block').closureCalls, 1);
   });
 });
 
