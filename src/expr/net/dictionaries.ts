@@ -63,10 +63,19 @@ export const KEY_VALUE_PAIR: NetType = register({
 
 export class NetDictionary extends TypedObject {
   readonly comparer: KeyComparer;
-  readonly entries = new Map<unknown, [Value, Value]>();
+  /** The entries by comparer key; made on first use (see `fill`). */
+  protected made: Map<unknown, [Value, Value]> | undefined;
   constructor(type: NetType, comparer: KeyComparer = DEFAULT_COMPARER) {
     super(type);
     this.comparer = comparer;
+  }
+  /** Entries by comparer key, each with the key as given and the value. */
+  get entries(): Map<unknown, [Value, Value]> {
+    return (this.made ??= this.fill());
+  }
+  /** The first entries: none here; a dictionary that is a view of other data makes them from it. */
+  protected fill(): Map<unknown, [Value, Value]> {
+    return new Map();
   }
   get(key: Value): Value | undefined {
     return this.entries.get(this.comparer.key(key))?.[1];
