@@ -43,20 +43,32 @@ export function planCast(p: PlanContext, e: A.Cast): Eval {
   if (staticType(p, e.operand) === 'object' && lib.typeDisplayName(t) !== 'System.Object') {
     // From `object` a cast is an unboxing or reference conversion: the run-time type must be the
     // target type itself (C# §10.3.7), so `(long)context.Variables["n"]` with an int inside throws.
-    return (f) => {
-      const v = operand(f);
-      if (v === null || lib.isInstance(v, t)) return lib.convert(v, t, 'explicit');
+    const fail = (v: Value): never => {
       throw lib.exception('System.InvalidCastException', `Unable to cast object of type '${lib.typeName(v)}' to type '${lib.typeDisplayName(t)}'.`);
     };
+    // an instance of a JToken type is that token itself (`(JObject)context.Variables["x"]`, read
+    // many times a request): the conversion would only test it again
+    const tokenType = lib.typeDisplayName(t).startsWith('Newtonsoft.Json.Linq.');
+    const x = p.code.temp();
+    const T = p.code.ref(t);
+    const js = `(${x} = ${exprJs(p.code, operand)}, ${x} === null ? lib.convert(null, ${T}, 'explicit') : lib.isInstance(${x}, ${T}) ? ${tokenType ? x : `lib.convert(${x}, ${T}, 'explicit')`} : ${p.code.ref(fail)}(${x}))`;
+    return withJs((f: Frame) => {
+      const v = operand(f);
+      if (v === null || lib.isInstance(v, t)) return lib.convert(v, t, 'explicit');
+      return fail(v);
+    }, js);
   }
   if (lib.defaultValue(t) !== null && yieldsToken(e.operand)) {
     // (int)token["missing"]: JToken's explicit operator rejects a null token with ArgumentNullException
-    const convert: Eval = (f) => {
-      const v = operand(f);
-      if (v === null) throw lib.exception('System.ArgumentNullException', 'Value cannot be null.\nParameter name: value');
-      return lib.convert(v, t, 'explicit');
+    const missing = (): never => {
+      throw lib.exception('System.ArgumentNullException', 'Value cannot be null.\nParameter name: value');
     };
-    return convert;
+    const x = p.code.temp();
+    return withJs((f: Frame) => {
+      const v = operand(f);
+      if (v === null) return missing();
+      return lib.convert(v, t, 'explicit');
+    }, `(${x} = ${exprJs(p.code, operand)}, ${x} === null ? ${p.code.ref(missing)}() : lib.convert(${x}, ${p.code.ref(t)}, 'explicit'))`);
   }
   const simple = e.type.arrayRanks.length === 0 && !e.type.nullable && e.type.typeArgs.length === 0;
   const explicit = (v: Value): Value => lib.convert(v, t, 'explicit');

@@ -82,6 +82,7 @@ const programs: readonly (readonly [string, string])[] = [
   ['foreach converts each item to the declared type', 'int s = 0; foreach (int x in JArray.Parse("[1, 2, 3]")) { s += x; } return s;'],
   ['foreach over a dictionary', 'var d = new Dictionary<string, int> { { "a", 1 }, { "b", 2 } }; string s = ""; foreach (KeyValuePair<string, int> kv in d) { s += kv.Key + kv.Value; } return s;'],
   ['foreach over null throws', 'List<int> xs = null; int s = 0; foreach (int x in xs) { s += x; } return s;'],
+  ['casts of JSON tokens from object: the token itself, its int and string, and the exceptions C# gives', 'var o = JObject.Parse("{\\"n\\": 1, \\"s\\": \\"x\\", \\"z\\": null}"); object boxed = o; string r = (string)((JObject)boxed)["s"] + (int)((JObject)boxed)["n"] + (string)((JObject)boxed)["n"] + ((string)((JObject)boxed)["z"] == null); try { r += (int)((JObject)boxed)["missing"]; } catch (ArgumentNullException) { r += "|null token"; } try { r += (int)((JObject)boxed)["z"]; } catch (ArgumentException) { r += "|json null"; } try { r += ((JObject)context.Variables["s"]).Count; } catch (InvalidCastException) { r += "|not a JObject"; } return r;'],
   ['a switch inside a foreach inside a switch', 'string r = ""; switch (r.Length) { case 0: foreach (char c in "ab;c") { switch (c) { case \';\': continue; case \'c\': r += "C"; break; default: r += c; break; } r += "."; } break; } return r;'],
 ];
 
@@ -108,6 +109,7 @@ describe('generated JavaScript agrees with the closures', () => {
     assert.equal(bothWays(programs[8]![1]).compiled, 'System.Char c');
     assert.equal(bothWays(programs[9]![1]).compiled, 'System.Int32 -2147483648');
     assert.equal(bothWays(programs[21]![1]).compiled, 'throws System.OperationCanceledException');
+    assert.equal(bothWays(programs.find(([n]) => n.startsWith('casts of JSON tokens'))![1]).compiled, 'System.String x11True|null token|json null|not a JObject');
   });
 
   test('block bodies are compiled', () => {
@@ -119,6 +121,8 @@ describe('generated JavaScript agrees with the closures', () => {
     const translated = programs.filter(([name, text]) => /switch|foreach/.test(name) && !/\bnew\b|\bout\b|=>|\btry\b/.test(text));
     assert.ok(translated.length >= 5, `${translated.length} programs`);
     for (const [name, text] of translated) assert.equal(programOf(text, 'block').closureCalls, 0, name);
+    // casts from object and of JSON tokens, as the compiled policies read their JSON variables
+    assert.equal(programOf('return (string)((JObject)context.Variables["v"])["k"] + (int)((JObject)context.Variables["v"])["n"];', 'block').closureCalls, 0);
     // the count sees what stays a closure (here an out argument), and not text inside string literals
     assert.equal(programOf('int v; int.TryParse("1", out v); return "$k[0](f)" + v;', 'block').closureCalls, 1);
   });

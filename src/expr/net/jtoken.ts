@@ -179,6 +179,9 @@ export function fromToken(t: JToken | null, target: NetType, nullable: boolean):
   }
   if (!(t instanceof JValue)) throw new NetException('System.ArgumentException', `Can not convert ${t.tokenTypeName} to ${JSON_NAMES[name] ?? name}.`);
   const v = t.value!;
+  // (string) of a string and (int) of an Int32 are the value itself: policies read their JSON
+  // variables this way many times a request
+  if ((typeof v === 'string' && name === 'System.String') || (typeof v === 'number' && name === 'System.Int32')) return v;
   switch (name) {
     case 'System.String':
       return v instanceof NetDateTime ? toNetString(v) : toNetString(v);
