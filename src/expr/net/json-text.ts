@@ -164,10 +164,19 @@ export function parseJson(text: string | null): JToken {
 
 const NEEDS_ESCAPE: Readonly<Record<string, RegExp>> = { '"': /["\\\u0000-\u001f\u0085\u2028\u2029]/, "'": /['\\\u0000-\u001f\u0085\u2028\u2029]/ };
 
+/** Whether a short string has a character JSON text escapes: a loop costs less than a regex call there. */
+function shortNeedsEscape(s: string, quote: number): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === quote || c === 0x5c || c === 0x85 || c === 0x2028 || c === 0x2029) return true;
+  }
+  return false;
+}
+
 export function escapeJsonString(s: string, quote = '"'): string {
-  // most strings need no escape at all: one native scan instead of a character loop
+  // most strings need no escape at all: one scan (native for long strings) before any copying
   const needs = NEEDS_ESCAPE[quote];
-  if (needs && !needs.test(s)) return quote + s + quote;
+  if (needs && !(s.length <= 64 ? shortNeedsEscape(s, quote.charCodeAt(0)) : needs.test(s))) return quote + s + quote;
   let out = quote;
   for (let i = 0; i < s.length; i++) {
     const c = s[i]!;
@@ -237,14 +246,19 @@ function writeCompact(t: JToken): string {
   return out + '}';
 }
 
+// Arrays and objects each have their own loop: one loop over either an array or a Map iterator
+// ran several times slower (the set-variable trace renders every JSON variable this way).
 function writeIndented(t: JToken, indent: string, level: number): string {
   if (t instanceof JValue) return t.tokenType === 'Undefined' ? 'undefined' : jsonScalar(t.value);
   if (t instanceof JProperty) return `${escapeJsonString(t.name)}: ${writeIndented(t.valueToken, indent, level)}`;
-  const isArray = t instanceof JArray;
-  const children: Iterable<JToken> = isArray ? t.items : (t as JObject).props.values();
   const nl = `\n${indent.repeat(level + 1)}`;
   let out = '';
-  for (const c of children) out += (out === '' ? '' : ',') + nl + writeIndented(c, indent, level + 1);
-  if (out === '') return isArray ? '[]' : '{}';
-  return `${isArray ? '[' : '{'}${out}\n${indent.repeat(level)}${isArray ? ']' : '}'}`;
+  if (t instanceof JArray) {
+    const items = t.items;
+    if (items.length === 0) return '[]';
+    for (let i = 0; i < items.length; i++) out += (i === 0 ? '[' : ',') + nl + writeIndented(items[i]!, indent, level + 1);
+    return `${out}\n${indent.repeat(level)}]`;
+  }
+  for (const p of (t as JObject).props.values()) out += (out === '' ? '{' : ',') + nl + escapeJsonString(p.name) + ': ' + writeIndented(p.valueToken, indent, level + 1);
+  return out === '' ? '{}' : `${out}\n${indent.repeat(level)}}`;
 }
