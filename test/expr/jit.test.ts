@@ -83,6 +83,7 @@ const programs: readonly (readonly [string, string])[] = [
   ['foreach over a dictionary', 'var d = new Dictionary<string, int> { { "a", 1 }, { "b", 2 } }; string s = ""; foreach (KeyValuePair<string, int> kv in d) { s += kv.Key + kv.Value; } return s;'],
   ['foreach over null throws', 'List<int> xs = null; int s = 0; foreach (int x in xs) { s += x; } return s;'],
   ['casts of JSON tokens from object: the token itself, its int and string, and the exceptions C# gives', 'var o = JObject.Parse("{\\"n\\": 1, \\"s\\": \\"x\\", \\"z\\": null}"); object boxed = o; string r = (string)((JObject)boxed)["s"] + (int)((JObject)boxed)["n"] + (string)((JObject)boxed)["n"] + ((string)((JObject)boxed)["z"] == null); try { r += (int)((JObject)boxed)["missing"]; } catch (ArgumentNullException) { r += "|null token"; } try { r += (int)((JObject)boxed)["z"]; } catch (ArgumentException) { r += "|json null"; } try { r += ((JObject)context.Variables["s"]).Count; } catch (InvalidCastException) { r += "|not a JObject"; } return r;'],
+  ['arrays of a size are new arrays each time, filled with the default', 'string r = ""; for (int k = 0; k < 3; k++) { var a = new int[4]; r += a[1]; a[1] = 5; var b = new int[4]; var c = new bool[4]; var d = new string[4]; r += a[1] + "," + b[1] + "," + c[0] + "," + (d[0] == null) + "," + new int[0].Length + ";"; } return r;'],
   ['a switch inside a foreach inside a switch', 'string r = ""; switch (r.Length) { case 0: foreach (char c in "ab;c") { switch (c) { case \';\': continue; case \'c\': r += "C"; break; default: r += c; break; } r += "."; } break; } return r;'],
 ];
 
@@ -109,6 +110,7 @@ describe('generated JavaScript agrees with the closures', () => {
     assert.equal(bothWays(programs[8]![1]).compiled, 'System.Char c');
     assert.equal(bothWays(programs[9]![1]).compiled, 'System.Int32 -2147483648');
     assert.equal(bothWays(programs[21]![1]).compiled, 'throws System.OperationCanceledException');
+    assert.equal(bothWays(programs.find(([n]) => n.startsWith('arrays of a size'))![1]).compiled, 'System.String 05,0,False,True,0;05,0,False,True,0;05,0,False,True,0;');
     assert.equal(bothWays(programs.find(([n]) => n.startsWith('casts of JSON tokens'))![1]).compiled, 'System.String x11True|null token|json null|not a JObject');
   });
 

@@ -26,7 +26,10 @@ export function methodSite(name: string, typeArgs: readonly NetType[], argNames:
   if (name === 'Invoke') return (target, args) => invoke(target, name, args, typeArgs, argNames);
   let cachedType: NetType | undefined;
   let cached: Method | undefined;
+  // strings first: a scanning expression calls string methods on every token
+  let cachedForString = false;
   return (target, args) => {
+    if (typeof target === 'string' && cachedForString) return cached!(target as never, args, typeArgs, argNames);
     if (target !== null && !(target instanceof NetRecord)) {
       const type = typeOfValue(target);
       if (type === cachedType) return cached!(target as never, args, typeArgs, argNames);
@@ -34,6 +37,7 @@ export function methodSite(name: string, typeArgs: readonly NetType[], argNames:
       if (m) {
         cachedType = type;
         cached = m;
+        cachedForString = typeof target === 'string';
         return m(target as never, args, typeArgs, argNames);
       }
     }
