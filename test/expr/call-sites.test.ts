@@ -77,4 +77,26 @@ describe('call sites', () => {
     write(stops, 0, lib.literal('char', 'c'));
     assert.equal(lib.invokeMethod('abc', 'IndexOfAny', [stops], [], undefined), 2);
   });
+
+  test('index sites read JSON tokens and context.Variables, and write JObjects, as getIndex and setIndex do', () => {
+    const read = lib.indexSite!();
+    const write = lib.setIndexSite!();
+    const parse = (text: string) => lib.invokeStatic(lib.resolveType({ name: 'JToken', typeArgs: [], nullable: false, arrayRanks: [] })!, 'Parse', [text], [], undefined);
+    const now = Date.UTC(2026, 0, 1);
+    const variables = lib.getMember(contextValue(stateFromJson({ variables: { k: 'v', n: 3 } }, now), { now: () => now }), 'Variables');
+    const object = parse('{"a": 1, "b": {"c": [1, 2]}, "n": null}');
+    const targets: Value[] = [object, parse('[10, 20]'), parse('"text"'), lib.getIndex(object, ['b']), variables];
+    for (const target of targets) {
+      for (const i of ['a', 'b', 'k', 'n', 'missing', 0, 1, 5, -1, null] as Value[]) {
+        assert.equal(failure(() => read(target, i)), failure(() => lib.getIndex(target, [i])), `${lib.toNetString(target)}[${String(i)}]`);
+      }
+    }
+    const x = parse('{"a": 1}');
+    const y = parse('{"a": 1}');
+    for (const [k, v] of [['a', 2], ['z', 'new'], ['b', null], ['c', parse('[1]')]] as [Value, Value][]) {
+      assert.equal(failure(() => write(x, k, v)), failure(() => lib.setIndex(y, [k], v)), `[${String(k)}] = ${String(v)}`);
+    }
+    assert.equal(lib.toNetString(x), lib.toNetString(y));
+    assert.equal(failure(() => write(variables, 'k', 'w')), failure(() => lib.setIndex(variables, ['k'], 'w')), 'context.Variables is read-only');
+  });
 });

@@ -15,7 +15,9 @@ import type { Value } from '../port.ts';
 import type { Method, NetType } from './core.ts';
 import { arrayItem, NetArray, setArrayItem } from './collections.ts';
 import { charAt } from './string.ts';
-import { NetRecord } from './context.ts';
+import { NetRecord, VariablesDictionary, variableItem } from './context.ts';
+import { JObject, JToken, setObjectItem } from './jtoken.ts';
+import { tokenIndex } from './jtoken-navigation.ts';
 import { chainMethod, typeOfValue } from './registry.ts';
 
 type Invoke = (target: Value, name: string, args: Value[], typeArgs: readonly NetType[], argNames: readonly (string | undefined)[] | undefined) => Value;
@@ -45,12 +47,22 @@ export function methodSite(name: string, typeArgs: readonly NetType[], argNames:
   };
 }
 
-/** `target[index]` with one argument, as getIndex does it. */
+/**
+ * `target[index]` with one argument, as getIndex does it. Strings, arrays, JSON tokens and
+ * `context.Variables` call their indexer's own function: the policies read their JSON variables
+ * dozens of times a request, and each general call allocated its argument list.
+ */
 export function indexSite(getIndex: (target: Value, args: Value[]) => Value): (target: Value, index: Value) => Value {
-  return (target, index) => (typeof target === 'string' ? charAt(target, index) : target instanceof NetArray ? arrayItem(target, index) : getIndex(target, [index]));
+  return (target, index) => {
+    if (typeof target === 'string') return charAt(target, index);
+    if (target instanceof NetArray) return arrayItem(target, index);
+    if (target instanceof JToken) return tokenIndex(target, index);
+    if (target instanceof VariablesDictionary) return variableItem(target, index);
+    return getIndex(target, [index]);
+  };
 }
 
-/** `target[index] = value` with one argument, as setIndex does it. */
+/** `target[index] = value` with one argument, as setIndex does it (arrays and JObjects directly). */
 export function setIndexSite(setIndex: (target: Value, args: Value[], value: Value) => void): (target: Value, index: Value, value: Value) => void {
-  return (target, index, value) => (target instanceof NetArray ? setArrayItem(target, index, value) : setIndex(target, [index], value));
+  return (target, index, value) => (target instanceof NetArray ? setArrayItem(target, index, value) : target instanceof JObject ? setObjectItem(target, index, value) : setIndex(target, [index], value));
 }

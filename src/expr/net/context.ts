@@ -113,6 +113,12 @@ export class VariablesDictionary extends NetObject {
 
 const keyNotFound = (k: Value) => new NetException('System.Collections.Generic.KeyNotFoundException', `The given key '${toNetString(k)}' was not present in the dictionary.`);
 
+/** `context.Variables[k]` (the indexer, and the call sites that skip its argument list). */
+export function variableItem(t: VariablesDictionary, k: Value): Value {
+  if (!t.map.has(k as string)) throw keyNotFound(k);
+  return t.map.get(k as string) as Value;
+}
+
 const VARIABLES: NetType = register({
   name: 'System.Collections.Generic.IReadOnlyDictionary<System.String, System.Object>',
   base: OBJECT,
@@ -125,10 +131,7 @@ const VARIABLES: NetType = register({
       return has;
     },
   },
-  index: (t: VariablesDictionary, [k]) => {
-    if (!t.map.has(k as string)) throw keyNotFound(k!);
-    return t.map.get(k as string) as Value;
-  },
+  index: (t: VariablesDictionary, [k]) => variableItem(t, k!),
   enumerate: (t: VariablesDictionary) => [...t.map].map(([k, v]) => new NetKeyValuePair(k, v as Value)),
 });
 

@@ -8,7 +8,7 @@ import { NetEnum, NetException, type NetType, setOut } from './core.ts';
 import { NetArray, NetList, enumerateValue, isEnumerable, listOf } from './collections.ts';
 import { NetDictionary, NetKeyValuePair } from './dictionaries.ts';
 import { parseJson, writeJson } from './json-text.ts';
-import { JARRAY_TYPE, JArray, JOBJECT_TYPE, JObject, JPROPERTY_TYPE, JProperty, JTOKEN_TYPE, JToken, JVALUE_TYPE, JValue, fromToken, toToken } from './jtoken.ts';
+import { JARRAY_TYPE, JArray, JOBJECT_TYPE, JObject, JPROPERTY_TYPE, JProperty, JTOKEN_TYPE, JToken, JVALUE_TYPE, JValue, fromToken, setObjectItem, toToken } from './jtoken.ts';
 import { children, pathOf, selectTokens, sibling, tokenIndex } from './jtoken-navigation.ts';
 import { makeEnum, OBJECT } from './primitives.ts';
 import { extend, isInstanceOf, lookupType, register } from './registry.ts';
@@ -179,7 +179,7 @@ register({
     },
   },
   statics: { Parse: ([s]) => expectKind(parseJson(s as string | null), JObject, 'JObject', 'StartObject'), FromObject: ([v]) => expectKind(fromObject(v!), JObject, 'JObject', 'StartObject') },
-  setIndex: (t: JObject, [k], v) => t.setProperty(k as string, toToken(v)),
+  setIndex: (t: JObject, [k], v) => setObjectItem(t, k!, v),
   enumerate: (t: JObject) => [...t.props.values()].map((p) => new NetKeyValuePair(p.name, p.valueToken)),
 });
 JOBJECT_TYPE.set(lookupType('JObject')!);

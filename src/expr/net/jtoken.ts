@@ -141,6 +141,11 @@ export class JArray extends JToken {
   }
 }
 
+/** `o[k] = v` of a JObject (its indexer, and the call sites that skip its argument list). */
+export function setObjectItem(o: JObject, k: Value, v: Value): void {
+  o.setProperty(k as string, toToken(v));
+}
+
 /** A token added to a container that already has a parent is cloned (Newtonsoft's rule). */
 function adopt(parent: JToken, t: JToken): JToken {
   const own = t.parent ? t.deepClone() : t;
