@@ -190,6 +190,8 @@ describe('the token in the Authorization header', () => {
     [`Bearer ${good}`, true],
     [`bearer ${good}`, true],
     [`  BEARER \t ${good}  `, true],
+    [`\u00a0Bearer ${good}\u3000`, true],
+    [`Bearer ${good}\u2028`, true],
     [`Bearer\n${good}`, true],
     [`Bearer ${good}\nx`, false],
     [`Bearer ${good.slice(0, 20)}\u2028${good.slice(20)}`, false],

@@ -72,18 +72,20 @@ function tokenOf(place: TokenPlace, ctx: StepContext): string | undefined {
   if (!place.header) return undefined;
   const raw = ctx.state.request.headers.get(place.header)?.join(',');
   if (!raw) return undefined;
-  const value = raw.trim();
+  // trim() copies even a value with nothing to trim, and a token header runs to a kilobyte
+  const value = isVisibleAscii(raw.charCodeAt(0)) && isVisibleAscii(raw.charCodeAt(raw.length - 1)) ? raw : raw.trim();
   if (!place.scheme) return value;
   // `<scheme> <token>`: the scheme runs to the first white space, the token is everything after
   // the white space that follows, on one line (as /^(\S+)\s+(.+)$/ reads it, without its backtracking)
   const gap = value.search(WHITE_SPACE);
   if (gap <= 0) return undefined;
   WHITE_SPACE_RUN.lastIndex = gap;
-  WHITE_SPACE_RUN.exec(value);
+  WHITE_SPACE_RUN.test(value);
   const token = value.slice(WHITE_SPACE_RUN.lastIndex);
   if (token === '' || LINE_TERMINATOR.test(token)) return undefined;
   return value.slice(0, gap).toLowerCase() === place.scheme ? token : undefined;
 }
+const isVisibleAscii = (c: number): boolean => c > 0x20 && c < 0x7f;
 const WHITE_SPACE = /\s/;
 const WHITE_SPACE_RUN = /\s+/y;
 const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
