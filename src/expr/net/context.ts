@@ -40,11 +40,14 @@ export interface ContextInfo {
   readonly now: () => number;
 }
 
-/** A read-only object with named properties (context.Api, context.LastError, …). */
+/**
+ * A read-only object with named properties (context.Api, context.LastError, …). A member gets
+ * the record it is read on, so one table of members can serve every record of a kind.
+ */
 export class NetRecord extends TypedObject {
-  readonly fields: Readonly<Record<string, () => Value>>;
-  readonly methods: Readonly<Record<string, (args: Value[]) => Value>>;
-  constructor(type: NetType, fields: Readonly<Record<string, () => Value>>, methods: Readonly<Record<string, (args: Value[]) => Value>> = {}) {
+  readonly fields: Readonly<Record<string, (self: NetRecord) => Value>>;
+  readonly methods: Readonly<Record<string, (args: Value[], self: NetRecord) => Value>>;
+  constructor(type: NetType, fields: Readonly<Record<string, (self: NetRecord) => Value>>, methods: Readonly<Record<string, (args: Value[], self: NetRecord) => Value>> = {}) {
     super(type);
     this.fields = fields;
     this.methods = methods;
@@ -227,71 +230,117 @@ function urlRecord(href: () => string): NetRecord {
   }, { ToString: () => href() });
 }
 
-const has = (s: string | undefined): boolean => s !== undefined && s !== '';
+/**
+ * The `context` of one request. Its members are tables shared by every request (below), and
+ * what a member makes once per request (the Request and Response views, the Variables and
+ * Headers dictionaries, the bodies) is kept on the view: a request used to allocate some thirty
+ * closures for a context most expressions read two members of. Members read the state when they
+ * are read, so a kept view never goes stale.
+ */
+class ContextView extends NetRecord {
+  readonly state: ContextState;
+  readonly info: ContextInfo;
+  request: RequestView | undefined;
+  response: ResponseView | undefined;
+  variables: VariablesDictionary | undefined;
+  api: NetRecord | undefined;
+  deployment: NetRecord | undefined;
+  constructor(state: ContextState, info: ContextInfo) {
+    super(CONTEXT, CONTEXT_FIELDS, CONTEXT_METHODS);
+    this.state = state;
+    this.info = info;
+  }
+}
 
-const once = <T>(make: () => T): (() => T) => {
-  let made = false;
-  let value: T;
-  return () => {
-    if (!made) {
-      value = make();
-      made = true;
-    }
-    return value;
-  };
+class RequestView extends NetRecord {
+  readonly state: ContextState;
+  url: NetRecord | undefined;
+  originalUrl: NetRecord | undefined;
+  headers: StringValuesDictionary | undefined;
+  body: MessageBody | undefined;
+  constructor(state: ContextState) {
+    super(REQUEST, REQUEST_FIELDS);
+    this.state = state;
+  }
+}
+
+class ResponseView extends NetRecord {
+  readonly state: ContextState;
+  headers: StringValuesDictionary | undefined;
+  body: MessageBody | undefined;
+  /** As<T>() without preserveContent consumed the response body (the view's own flag: the state's body stays). */
+  consumed = false;
+  constructor(state: ContextState) {
+    super(RESPONSE, RESPONSE_FIELDS);
+    this.state = state;
+  }
+}
+
+const has = (s: string | undefined): boolean => s !== undefined && s !== '';
+const fixedRecord = (type: NetType, r: Readonly<Record<string, Value>>): NetRecord => new NetRecord(type, Object.fromEntries(Object.entries(r).map(([k, v]) => [k, () => v])));
+
+const REQUEST_FIELDS: Readonly<Record<string, (self: NetRecord) => Value>> = {
+  Method: (r) => (r as RequestView).state.request.method,
+  Url: (r) => ((r as RequestView).url ??= urlRecord(() => (r as RequestView).state.request.url)),
+  OriginalUrl: (r) => ((r as RequestView).originalUrl ??= urlRecord(() => (r as RequestView).state.originalUrl)),
+  Headers: (r) => ((r as RequestView).headers ??= new StringValuesDictionary(() => (r as RequestView).state.request.headers)),
+  Body: (r) => {
+    const { request } = (r as RequestView).state;
+    return has(request.body) ? ((r as RequestView).body ??= new MessageBody(() => (request.bodyConsumed ? '' : (request.body ?? '')), () => { request.bodyConsumed = true; })) : null;
+  },
+  IpAddress: (r) => (r as RequestView).state.request.ipAddress,
+  MatchedParameters: () => new NetDictionary(VARIABLES),
+  Certificate: (r) => certificateValue((r as RequestView).state.request.certificate),
 };
 
-/** Builds the `context` value for one evaluation. */
+const RESPONSE_FIELDS: Readonly<Record<string, (self: NetRecord) => Value>> = {
+  StatusCode: (r) => (r as ResponseView).state.response.status,
+  StatusReason: (r) => (r as ResponseView).state.response.reason,
+  Headers: (r) => ((r as ResponseView).headers ??= new StringValuesDictionary(() => (r as ResponseView).state.response.headers)),
+  Body: (r) => {
+    const view = r as ResponseView;
+    return has(view.state.response.body) ? (view.body ??= new MessageBody(() => (view.consumed ? '' : view.state.response.body), () => { view.consumed = true; })) : null;
+  },
+};
+
+const CONTEXT_FIELDS: Readonly<Record<string, (self: NetRecord) => Value>> = {
+  Request: (c) => ((c as ContextView).request ??= new RequestView((c as ContextView).state)),
+  Response: (c) => ((c as ContextView).response ??= new ResponseView((c as ContextView).state)),
+  Variables: (c) => ((c as ContextView).variables ??= new VariablesDictionary((c as ContextView).state.variables)),
+  RequestId: (c) => new NetGuid((c as ContextView).state.requestId.toLowerCase()),
+  Timestamp: (c) => NetDateTime.fromMs((c as ContextView).state.startedAt, 1),
+  Elapsed: (c) => new NetTimeSpan(BigInt(Math.max(0, (c as ContextView).info.now() - (c as ContextView).state.startedAt)) * TICKS_PER_MS),
+  Tracing: () => false,
+  Api: (c) => {
+    const view = c as ContextView;
+    if (!view.api) {
+      const api = fixedRecord(API, view.info.api ?? { Id: 'api', Name: 'api', Path: '', IsCurrentRevision: true, Revision: '1', Version: null });
+      const serviceUrl = view.info.api?.ServiceUrl;
+      view.api = new NetRecord(API, { ...api.fields, ServiceUrl: () => (typeof serviceUrl === 'string' ? urlRecord(() => serviceUrl) : null) });
+    }
+    return view.api;
+  },
+  Operation: (c) => fixedRecord(OPERATION, (c as ContextView).info.operation ?? { Id: 'operation', Name: 'operation', Method: (c as ContextView).state.request.method, UrlTemplate: '/' }),
+  Deployment: (c) => ((c as ContextView).deployment ??= fixedRecord(DEPLOYMENT, (c as ContextView).info.deployment ?? { GatewayId: 'managed', Region: 'local', ServiceName: 'mcp-apim-emulator', ServiceId: 'mcp-apim-emulator' })),
+  LastError: (c) => {
+    const e = (c as ContextView).state.lastError;
+    return e ? fixedRecord(LAST_ERROR, { Source: e.source, Reason: e.reason, Message: e.message, Scope: e.scope, Section: e.section, Path: e.path, PolicyId: e.policyId }) : null;
+  },
+  Subscription: () => null,
+  User: () => null,
+  Product: () => null,
+};
+
+const CONTEXT_METHODS: Readonly<Record<string, (args: Value[], self: NetRecord) => Value>> = {
+  Trace: ([message], c) => {
+    (c as ContextView).state.trace?.push({ scope: 'gateway', section: 'gateway', policy: 'context.Trace', message: toNetString(message ?? null) });
+    return null;
+  },
+};
+
+/** The `context` value of one request (one view per request: see ContextView). */
 export function contextValue(state: ContextState, info: ContextInfo): NetRecord {
-  const requestBody = new MessageBody(() => (state.request.bodyConsumed ? '' : (state.request.body ?? '')), () => { state.request.bodyConsumed = true; });
-  let responseConsumed = false;
-  const responseBody = new MessageBody(() => (responseConsumed ? '' : state.response.body), () => { responseConsumed = true; });
-  const record = (type: NetType, r: Readonly<Record<string, Value>> | undefined) => (r ? new NetRecord(type, Object.fromEntries(Object.entries(r).map(([k, v]) => [k, () => v]))) : null);
-  const now = info.now;
-  // The views are made once per request: their members read the state when they are read, so a
-  // cached view never goes stale, and policies that say context.Request… twenty times allocate once.
-  return new NetRecord(CONTEXT, {
-    Request: once(() => new NetRecord(REQUEST, {
-      Method: () => state.request.method,
-      Url: once(() => urlRecord(() => state.request.url)),
-      OriginalUrl: once(() => urlRecord(() => state.originalUrl)),
-      Headers: once(() => new StringValuesDictionary(() => state.request.headers)),
-      Body: () => (has(state.request.body) ? requestBody : null),
-      IpAddress: () => state.request.ipAddress,
-      MatchedParameters: () => new NetDictionary(VARIABLES),
-      Certificate: () => certificateValue(state.request.certificate),
-    })),
-    Response: once(() => new NetRecord(RESPONSE, {
-      StatusCode: () => state.response.status,
-      StatusReason: () => state.response.reason,
-      Headers: once(() => new StringValuesDictionary(() => state.response.headers)),
-      Body: () => (has(state.response.body) ? responseBody : null),
-    })),
-    Variables: once(() => new VariablesDictionary(state.variables)),
-    RequestId: () => new NetGuid(state.requestId.toLowerCase()),
-    Timestamp: () => NetDateTime.fromMs(state.startedAt, 1),
-    Elapsed: () => new NetTimeSpan(BigInt(Math.max(0, now() - state.startedAt)) * TICKS_PER_MS),
-    Tracing: () => false,
-    Api: once(() => {
-      const api = record(API, info.api ?? { Id: 'api', Name: 'api', Path: '', IsCurrentRevision: true, Revision: '1', Version: null })!;
-      const serviceUrl = info.api?.ServiceUrl;
-      return new NetRecord(API, { ...api.fields, ServiceUrl: () => (typeof serviceUrl === 'string' ? urlRecord(() => serviceUrl) : null) });
-    }),
-    Operation: () => record(OPERATION, info.operation ?? { Id: 'operation', Name: 'operation', Method: state.request.method, UrlTemplate: '/' }),
-    Deployment: once(() => record(DEPLOYMENT, info.deployment ?? { GatewayId: 'managed', Region: 'local', ServiceName: 'mcp-apim-emulator', ServiceId: 'mcp-apim-emulator' })),
-    LastError: () => {
-      const e = state.lastError;
-      return e ? record(LAST_ERROR, { Source: e.source, Reason: e.reason, Message: e.message, Scope: e.scope, Section: e.section, Path: e.path, PolicyId: e.policyId }) : null;
-    },
-    Subscription: () => null,
-    User: () => null,
-    Product: () => null,
-  }, {
-    Trace: ([message]) => {
-      state.trace?.push({ scope: 'gateway', section: 'gateway', policy: 'context.Trace', message: toNetString(message ?? null) });
-      return null;
-    },
-  });
+  return new ContextView(state, info);
 }
 
 /** The `IResponse` a send-request stores in its response variable. */

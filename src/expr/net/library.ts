@@ -252,7 +252,7 @@ function getMember(target: Value, name: string): Value {
   }
   if (target instanceof NetRecord) {
     const f = target.fields[name];
-    if (f) return f();
+    if (f) return f(target);
   } else if (target instanceof NetAnonymous) {
     if (target.anonymous.has(name)) return target.anonymous.get(name)!;
   } else {
@@ -271,7 +271,7 @@ function invokeMethod(target: Value, name: string, args: Value[], typeArgs: read
   }
   if (target instanceof NetRecord) {
     const m = target.methods[name];
-    if (m) return m(args);
+    if (m) return m(args, target);
   }
   if (name === 'Invoke' && isDelegate(target)) return target.invoke(args);
   const m = findMethod(target, name);
