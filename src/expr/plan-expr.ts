@@ -227,7 +227,8 @@ function planAccess(p: PlanContext, e: A.Member | A.Invocation | A.ElementAccess
     if (e.typeArgs) return p.problem('MA5004', `The property '${name}' cannot be used with type arguments.`, e);
     if (!short) {
       const t = target as Eval;
-      return withJs((f: Frame) => lib.getMember(t(f), name), `lib.getMember(${exprJs(p.code, t)}, ${literalJs(name)})`);
+      const site = lib.memberSite?.(name) ?? ((x: Value) => lib.getMember(x, name));
+      return withJs((f: Frame) => site(t(f)), `${p.code.ref(site)}(${exprJs(p.code, t)})`);
     }
     const conditional = e.conditional;
     return (f) => {

@@ -59,10 +59,12 @@ export interface ExprLibrary {
   getIndex(target: Value, args: Value[]): Value;
   setIndex(target: Value, args: Value[], value: Value): void;
   /**
-   * Optional call sites for one planned call or indexer (net/call-sites.ts): the same results as
-   * invokeMethod / getIndex / setIndex, remembering what the last receiver's type resolved to.
+   * Optional call sites for one planned call, member read or indexer (net/call-sites.ts): the same
+   * results as invokeMethod / getMember / getIndex / setIndex, remembering what the last receiver's
+   * type resolved to.
    */
   methodSite?(name: string, typeArgs: readonly TypeHandle[], argNames: readonly (string | undefined)[] | undefined): (target: Value, args: Value[]) => Value;
+  memberSite?(name: string): (target: Value) => Value;
   indexSite?(): (target: Value, index: Value) => Value;
   setIndexSite?(): (target: Value, index: Value, value: Value) => void;
   construct(type: TypeHandle, args: Value[], argNames: readonly (string | undefined)[] | undefined): Value;

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { contextValue, stateFromJson } from '../../src/expr/compile.ts';
+import { compileExpression, contextValue, evaluateCompiled, stateFromJson } from '../../src/expr/compile.ts';
 import { netLibrary } from '../../src/expr/net/library.ts';
 import type { Value } from '../../src/expr/port.ts';
 
@@ -76,6 +76,26 @@ describe('call sites', () => {
     assert.equal(lib.invokeMethod('abc', 'IndexOfAny', [stops], [], undefined), -1);
     write(stops, 0, lib.literal('char', 'c'));
     assert.equal(lib.invokeMethod('abc', 'IndexOfAny', [stops], [], undefined), 2);
+  });
+
+  test('a member site answers as getMember on records, strings, arrays, anonymous objects and null', () => {
+    const now = Date.UTC(2026, 0, 1);
+    const ctxA = contextValue(stateFromJson({ request: { method: 'GET', headers: { a: '1' } } }, now), { now: () => now });
+    const ctxB = contextValue(stateFromJson({ request: { method: 'POST' } }, now), { now: () => now });
+    const anonymous = (() => {
+      const r = compileExpression({ text: 'new { Length = 7, Method = "anon" }', kind: 'expression', spanOf: () => ({ file: 't', line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, end: 0 }) });
+      return evaluateCompiled(r.compiled!, ctxA, () => now);
+    })();
+    const receivers: Value[] = [ctxA, lib.getMember(ctxA, 'Request'), lib.getMember(ctxB, 'Request'), 'abc', 'de', list(['x']), lib.invokeMethod('hey', 'ToCharArray', [], [], undefined), anonymous, null, 5, lib.getMember(ctxA, 'Api')];
+    for (const name of ['Method', 'Length', 'Count', 'Request', 'Headers', 'HasValue', 'Value', 'Missing', 'toString', 'constructor']) {
+      const site = lib.memberSite!(name);
+      for (const pass of [1, 2]) {
+        for (const r of receivers) {
+          assert.equal(failure(() => site(r)), failure(() => lib.getMember(r, name)), `pass ${pass}: ${r === null ? 'null' : lib.typeName(r)}.${name}`);
+        }
+      }
+    }
+    assert.equal(lib.memberSite!('Method')(lib.getMember(ctxB, 'Request')), 'POST');
   });
 
   test('index sites read JSON tokens and context.Variables, and write JObjects, as getIndex and setIndex do', () => {

@@ -18,7 +18,7 @@ import { charAt } from './string.ts';
 import { NetRecord, VariablesDictionary, variableItem } from './context.ts';
 import { JObject, JToken, setObjectItem } from './jtoken.ts';
 import { tokenIndex } from './jtoken-navigation.ts';
-import { chainMethod, typeOfValue } from './registry.ts';
+import { chainMethod, chainProp, typeOfValue } from './registry.ts';
 
 type Invoke = (target: Value, name: string, args: Value[], typeArgs: readonly NetType[], argNames: readonly (string | undefined)[] | undefined) => Value;
 
@@ -44,6 +44,39 @@ export function methodSite(name: string, typeArgs: readonly NetType[], argNames:
       }
     }
     return invoke(target, name, args, typeArgs, argNames);
+  };
+}
+
+/**
+ * `target.name`, as getMember does it. A record answers from its member table (the context views
+ * share one table per kind, so `context.Request` finds its member once per site); other values
+ * answer from the property their type resolved to last time. Anonymous objects (`special`) and
+ * everything else go to getMember.
+ */
+export function memberSite(name: string, getMember: (target: Value, name: string) => Value, special: (target: Value) => boolean): (target: Value) => Value {
+  let cachedFields: object | undefined;
+  let cachedField: ((self: NetRecord) => Value) | undefined;
+  let cachedType: NetType | undefined;
+  let cachedProp: ((t: never) => Value) | undefined;
+  return (target) => {
+    if (target instanceof NetRecord) {
+      if (target.fields === cachedFields) return cachedField!(target);
+      if (Object.hasOwn(target.fields, name)) {
+        cachedFields = target.fields;
+        cachedField = target.fields[name];
+        return cachedField!(target);
+      }
+    } else if (target !== null && !special(target)) {
+      const type = typeOfValue(target);
+      if (type === cachedType) return cachedProp!(target as never);
+      const p = chainProp(type, name);
+      if (p) {
+        cachedType = type;
+        cachedProp = p;
+        return p(target as never);
+      }
+    }
+    return getMember(target, name);
   };
 }
 

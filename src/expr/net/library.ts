@@ -34,7 +34,7 @@ import './hashes.ts';
 import './symmetric.ts';
 import { NetGuid } from './system.ts';
 import { NetTypeValue } from './type-value.ts';
-import { indexSite, methodSite, setIndexSite } from './call-sites.ts';
+import { indexSite, memberSite, methodSite, setIndexSite } from './call-sites.ts';
 
 setObjectType(OBJECT);
 
@@ -251,8 +251,8 @@ function getMember(target: Value, name: string): Value {
     throw nullReference();
   }
   if (target instanceof NetRecord) {
-    const f = target.fields[name];
-    if (f) return f(target);
+    // own members only: a member table is a plain object, and `toString` is not a member
+    if (Object.hasOwn(target.fields, name)) return target.fields[name]!(target);
   } else if (target instanceof NetAnonymous) {
     if (target.anonymous.has(name)) return target.anonymous.get(name)!;
   } else {
@@ -365,6 +365,7 @@ export const netLibrary: ExprLibrary = {
     if (!ix) throw new NetException('Microsoft.CSharp.RuntimeBinder.RuntimeBinderException', `Property or indexer '${typeName(target)}.this[]' cannot be assigned to -- it is read only`);
     ix(target as never, args, value);
   },
+  memberSite: (name) => memberSite(name, getMember, (v) => v instanceof NetAnonymous),
   methodSite: (name, typeArgs, argNames) => methodSite(name, typeArgs as NetType[], argNames, invokeMethod as Parameters<typeof methodSite>[3]),
   indexSite: () => indexSite(netLibrary.getIndex),
   setIndexSite: () => setIndexSite(netLibrary.setIndex),

@@ -154,12 +154,17 @@ export function findMethod(v: Value, name: string): Method | undefined {
   return undefined;
 }
 
-export function findProp(v: Value, name: string): ((t: never) => Value) | undefined {
-  for (let c: NetType | undefined = typeOfValue(v); c; c = c.base) {
+/** A property of `type` or a base type. */
+export function chainProp(type: NetType, name: string): ((t: never) => Value) | undefined {
+  for (let c: NetType | undefined = type; c; c = c.base) {
     const p = c.props?.[name];
     if (p) return p;
   }
   return undefined;
+}
+
+export function findProp(v: Value, name: string): ((t: never) => Value) | undefined {
+  return chainProp(typeOfValue(v), name);
 }
 
 export function findSetter(v: Value, name: string): ((t: never, value: Value) => void) | undefined {
