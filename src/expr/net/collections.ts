@@ -28,6 +28,25 @@ export class NetArray extends TypedObject {
   }
 }
 
+/**
+ * A new array of `n` copies of an immutable default. Copied from a kept array of the same size
+ * and value: a classifier allocates its fixed-size arrays on every request, and copying a packed
+ * array costs a fraction of filling a new one. Only small sizes are kept.
+ */
+const filledArrays = new Map<Value, Value[][]>();
+export function filledItems(d: Value, n: number): Value[] {
+  if (n > 1024) return new Array<Value>(n).fill(d);
+  let bySize = filledArrays.get(d);
+  if (!bySize) filledArrays.set(d, (bySize = []));
+  let template = bySize[n];
+  if (!template) {
+    template = [];
+    for (let i = 0; i < n; i++) template.push(d);
+    bySize[n] = template;
+  }
+  return template.slice();
+}
+
 /** `a[i]` of an array (the indexer, and the call sites that skip its argument list). */
 export function arrayItem(a: NetArray, i: Value): Value {
   if (typeof i !== 'number' || i < 0 || i >= a.items.length) throw indexOutOfRange();

@@ -279,40 +279,45 @@ class ResponseView extends NetRecord {
 const has = (s: string | undefined): boolean => s !== undefined && s !== '';
 const fixedRecord = (type: NetType, r: Readonly<Record<string, Value>>): NetRecord => new NetRecord(type, Object.fromEntries(Object.entries(r).map(([k, v]) => [k, () => v])));
 
+// The member tables get the record they are read on: these name its kind.
+const asRequest = (r: NetRecord): RequestView => r as RequestView;
+const asResponse = (r: NetRecord): ResponseView => r as ResponseView;
+const asContext = (r: NetRecord): ContextView => r as ContextView;
+
 const REQUEST_FIELDS: Readonly<Record<string, (self: NetRecord) => Value>> = {
-  Method: (r) => (r as RequestView).state.request.method,
-  Url: (r) => ((r as RequestView).url ??= urlRecord(() => (r as RequestView).state.request.url)),
-  OriginalUrl: (r) => ((r as RequestView).originalUrl ??= urlRecord(() => (r as RequestView).state.originalUrl)),
-  Headers: (r) => ((r as RequestView).headers ??= new StringValuesDictionary(() => (r as RequestView).state.request.headers)),
+  Method: (r) => asRequest(r).state.request.method,
+  Url: (r) => (asRequest(r).url ??= urlRecord(() => asRequest(r).state.request.url)),
+  OriginalUrl: (r) => (asRequest(r).originalUrl ??= urlRecord(() => asRequest(r).state.originalUrl)),
+  Headers: (r) => (asRequest(r).headers ??= new StringValuesDictionary(() => asRequest(r).state.request.headers)),
   Body: (r) => {
-    const { request } = (r as RequestView).state;
-    return has(request.body) ? ((r as RequestView).body ??= new MessageBody(() => (request.bodyConsumed ? '' : (request.body ?? '')), () => { request.bodyConsumed = true; })) : null;
+    const { request } = asRequest(r).state;
+    return has(request.body) ? (asRequest(r).body ??= new MessageBody(() => (request.bodyConsumed ? '' : (request.body ?? '')), () => { request.bodyConsumed = true; })) : null;
   },
-  IpAddress: (r) => (r as RequestView).state.request.ipAddress,
+  IpAddress: (r) => asRequest(r).state.request.ipAddress,
   MatchedParameters: () => new NetDictionary(VARIABLES),
-  Certificate: (r) => certificateValue((r as RequestView).state.request.certificate),
+  Certificate: (r) => certificateValue(asRequest(r).state.request.certificate),
 };
 
 const RESPONSE_FIELDS: Readonly<Record<string, (self: NetRecord) => Value>> = {
-  StatusCode: (r) => (r as ResponseView).state.response.status,
-  StatusReason: (r) => (r as ResponseView).state.response.reason,
-  Headers: (r) => ((r as ResponseView).headers ??= new StringValuesDictionary(() => (r as ResponseView).state.response.headers)),
+  StatusCode: (r) => asResponse(r).state.response.status,
+  StatusReason: (r) => asResponse(r).state.response.reason,
+  Headers: (r) => (asResponse(r).headers ??= new StringValuesDictionary(() => asResponse(r).state.response.headers)),
   Body: (r) => {
-    const view = r as ResponseView;
+    const view = asResponse(r);
     return has(view.state.response.body) ? (view.body ??= new MessageBody(() => (view.consumed ? '' : view.state.response.body), () => { view.consumed = true; })) : null;
   },
 };
 
 const CONTEXT_FIELDS: Readonly<Record<string, (self: NetRecord) => Value>> = {
-  Request: (c) => ((c as ContextView).request ??= new RequestView((c as ContextView).state)),
-  Response: (c) => ((c as ContextView).response ??= new ResponseView((c as ContextView).state)),
-  Variables: (c) => ((c as ContextView).variables ??= new VariablesDictionary((c as ContextView).state.variables)),
-  RequestId: (c) => new NetGuid((c as ContextView).state.requestId.toLowerCase()),
-  Timestamp: (c) => NetDateTime.fromMs((c as ContextView).state.startedAt, 1),
-  Elapsed: (c) => new NetTimeSpan(BigInt(Math.max(0, (c as ContextView).info.now() - (c as ContextView).state.startedAt)) * TICKS_PER_MS),
+  Request: (c) => (asContext(c).request ??= new RequestView(asContext(c).state)),
+  Response: (c) => (asContext(c).response ??= new ResponseView(asContext(c).state)),
+  Variables: (c) => (asContext(c).variables ??= new VariablesDictionary(asContext(c).state.variables)),
+  RequestId: (c) => new NetGuid(asContext(c).state.requestId.toLowerCase()),
+  Timestamp: (c) => NetDateTime.fromMs(asContext(c).state.startedAt, 1),
+  Elapsed: (c) => new NetTimeSpan(BigInt(Math.max(0, asContext(c).info.now() - asContext(c).state.startedAt)) * TICKS_PER_MS),
   Tracing: () => false,
   Api: (c) => {
-    const view = c as ContextView;
+    const view = asContext(c);
     if (!view.api) {
       const api = fixedRecord(API, view.info.api ?? { Id: 'api', Name: 'api', Path: '', IsCurrentRevision: true, Revision: '1', Version: null });
       const serviceUrl = view.info.api?.ServiceUrl;
@@ -320,10 +325,10 @@ const CONTEXT_FIELDS: Readonly<Record<string, (self: NetRecord) => Value>> = {
     }
     return view.api;
   },
-  Operation: (c) => fixedRecord(OPERATION, (c as ContextView).info.operation ?? { Id: 'operation', Name: 'operation', Method: (c as ContextView).state.request.method, UrlTemplate: '/' }),
-  Deployment: (c) => ((c as ContextView).deployment ??= fixedRecord(DEPLOYMENT, (c as ContextView).info.deployment ?? { GatewayId: 'managed', Region: 'local', ServiceName: 'mcp-apim-emulator', ServiceId: 'mcp-apim-emulator' })),
+  Operation: (c) => fixedRecord(OPERATION, asContext(c).info.operation ?? { Id: 'operation', Name: 'operation', Method: asContext(c).state.request.method, UrlTemplate: '/' }),
+  Deployment: (c) => (asContext(c).deployment ??= fixedRecord(DEPLOYMENT, asContext(c).info.deployment ?? { GatewayId: 'managed', Region: 'local', ServiceName: 'mcp-apim-emulator', ServiceId: 'mcp-apim-emulator' })),
   LastError: (c) => {
-    const e = (c as ContextView).state.lastError;
+    const e = asContext(c).state.lastError;
     return e ? fixedRecord(LAST_ERROR, { Source: e.source, Reason: e.reason, Message: e.message, Scope: e.scope, Section: e.section, Path: e.path, PolicyId: e.policyId }) : null;
   },
   Subscription: () => null,
@@ -333,7 +338,7 @@ const CONTEXT_FIELDS: Readonly<Record<string, (self: NetRecord) => Value>> = {
 
 const CONTEXT_METHODS: Readonly<Record<string, (args: Value[], self: NetRecord) => Value>> = {
   Trace: ([message], c) => {
-    (c as ContextView).state.trace?.push({ scope: 'gateway', section: 'gateway', policy: 'context.Trace', message: toNetString(message ?? null) });
+    asContext(c).state.trace?.push({ scope: 'gateway', section: 'gateway', policy: 'context.Trace', message: toNetString(message ?? null) });
     return null;
   },
 };

@@ -7,7 +7,7 @@
 import { MAX_ELEMENTS } from '../budget.ts';
 import type { ExprLibrary, NetFailure, TypeHandle, TypeQuery, Value } from '../port.ts';
 import { NetChar, NetDecimal, NetDouble, NetEnum, NetException, NetLong, NetObject, type NetType, invalidCast, isDelegate, nullReference, TypedObject } from './core.ts';
-import { NetArray, NetList, enumerateValue } from './collections.ts';
+import { NetArray, NetList, enumerateValue, filledItems } from './collections.ts';
 import { NetDictionary } from './dictionaries.ts';
 import { NetHashSet } from './sets.ts';
 import { NetRecord } from './context.ts';
@@ -284,25 +284,6 @@ function inferElement(values: readonly Value[]): NetType {
   return types.size === 1 ? [...types][0]! : types.size === 0 ? OBJECT : OBJECT;
 }
 
-/**
- * A new array of `n` copies of an immutable default. Copied from a kept array of the same size
- * and value: a classifier allocates its fixed-size arrays on every request, and copying a packed
- * array costs a fraction of filling a new one. Only small sizes are kept.
- */
-const filledArrays = new Map<Value, Value[][]>();
-function filledCopy(d: Value, n: number): Value[] {
-  if (n > 1024) return new Array<Value>(n).fill(d);
-  let bySize = filledArrays.get(d);
-  if (!bySize) filledArrays.set(d, (bySize = []));
-  let template = bySize[n];
-  if (!template) {
-    template = [];
-    for (let i = 0; i < n; i++) template.push(d);
-    bySize[n] = template;
-  }
-  return template.slice();
-}
-
 /** `expr --json` "value": the result as JSON. */
 export function toJsonValue(v: Value): unknown {
   if (v === null || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number') return v;
@@ -386,7 +367,7 @@ export const netLibrary: ExprLibrary = {
     const e = elementType as NetType;
     // value-type defaults of the array types policies allocate are immutable (0, false, null), so one value fills all
     const d = e.defaultValue ? e.defaultValue() : null;
-    return new NetArray(e, typeof d === 'object' && d !== null ? Array.from({ length: n }, () => e.defaultValue!()) : filledCopy(d, n));
+    return new NetArray(e, typeof d === 'object' && d !== null ? Array.from({ length: n }, () => e.defaultValue!()) : filledItems(d, n));
   },
   newAnonymous: (names, values) => new NetAnonymous(new Map(names.map((n, i) => [n, values[i]!]))),
   addToCollection: (target, args) => {
