@@ -78,6 +78,19 @@ describe('pipeline', () => {
     assert.deepEqual([r.status, r.headers.get('x-out'), r.headers.get('x-backend'), r.body], [200, ['o'], ['yes'], '{"ok":true}']);
   });
 
+  it("leaves the caller's request as it was, so a caller may send the same request again", async () => {
+    const p = ports();
+    const mine = { method: 'POST', url: 'https://gw.example/mcp', headers: headersFrom({ 'content-type': 'application/json', 'x-keep': ['a', 'b'] }), body: '{"a":1}' };
+    const before = JSON.stringify([...mine.headers]);
+    const policy = composeScopes({ api: doc('<policies><inbound><set-header name="x-keep" exists-action="append"><value>c</value></set-header><set-header name="content-type" exists-action="delete" /><set-header name="x-new"><value>n</value></set-header><set-body>{"b":2}</set-body><set-method>PUT</set-method></inbound><backend><forward-request /></backend></policies>') });
+    for (let i = 0; i < 2; i++) {
+      await handle(policy, mine, p);
+      assert.equal(JSON.stringify([...mine.headers]), before);
+      assert.deepEqual([mine.method, mine.body], ['POST', '{"a":1}']);
+      assert.deepEqual([...p.sent[i]!.headers], [['x-keep', ['a', 'b', 'c']], ['x-new', ['n']]]);
+    }
+  });
+
   it('forwards through the global default when no scope has a backend section', async () => {
     const p = ports();
     const r = await handle(composeScopes({ api: doc('<policies><inbound /></policies>') }), request, p);
