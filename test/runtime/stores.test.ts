@@ -29,7 +29,7 @@ describe('sliding-window rate limits', () => {
     assert.equal(c.used('k', 1000, 999), 5);
     assert.equal(c.used('k', 1000, 1000), 0);
   });
-  it('agrees with a plain event list on random traffic, counts arriving out of order included', () => {
+  it('agrees with a plain event list on random traffic, counts arriving out of order and through a check of the same request included', () => {
     // the reference: every event kept, the window recomputed by filtering on every check
     let seed = 20261207;
     const random = (n: number) => {
@@ -40,10 +40,19 @@ describe('sliding-window rate limits', () => {
       const c = new SlidingWindowCounters();
       const events = new Map<string, { at: number; count: number }[]>();
       let now = 1_000_000;
+      // requests still running: their count goes in through their own check when they end
+      const running: { key: string; at: number; check: ReturnType<SlidingWindowCounters['check']> }[] = [];
       for (let step = 0; step < 400; step++) {
         const key = `k${random(3)}`;
         const period = [1000, 5000][random(2)]!;
         now += random(700);
+        if (running.length > 0 && random(4) === 0) {
+          // one ends (its window may have emptied and been removed meanwhile)
+          const ended = running.splice(random(running.length), 1)[0]!;
+          c.add(ended.key, 1, ended.at, ended.check);
+          events.set(ended.key, [...(events.get(ended.key) ?? []), { at: ended.at, count: 1 }]);
+          continue;
+        }
         if (random(3) === 0) {
           // a deferred count from a request that started a little earlier
           const at = now - random(300);
@@ -57,6 +66,7 @@ describe('sliding-window rate limits', () => {
         events.set(key, live);
         const used = live.reduce((sum, e) => sum + e.count, 0);
         const got = c.check(key, calls, period, now);
+        if (got.allowed && random(2) === 0) running.push({ key, at: now, check: got });
         assert.equal(got.allowed, used + 1 <= calls, `round ${round} step ${step}`);
         if (got.allowed) assert.equal(got.remaining, calls - used - 1);
         else {
@@ -69,7 +79,7 @@ describe('sliding-window rate limits', () => {
               break;
             }
           }
-          assert.deepEqual(got, { allowed: false, remaining: Math.max(0, calls - used), retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)) }, `round ${round} step ${step}`);
+          assert.deepEqual({ ...got }, { allowed: false, remaining: Math.max(0, calls - used), retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)) }, `round ${round} step ${step}`);
         }
         assert.equal(c.used(key, period, now), used);
       }

@@ -4,10 +4,10 @@
  * evaluated — and the counter incremented — when the request ends, so it can look at the
  * response (reference/apim-semantics.md §0.7–0.8).
  */
-import type { PolicyElement } from '../../policy/tree.ts';
+import type { PolicyElement, PolicyValue } from '../../policy/tree.ts';
 import { quotaExceeded, rateLimitExceeded, timeSpanC } from '../gateway-errors.ts';
 import { type Handler, PolicyFailure, type StepContext } from '../types.ts';
-import { attrText, attributeValue, boolOf, intOf } from '../values.ts';
+import { attrText, attributeValue, boolOf, intOf, textOf } from '../values.ts';
 
 const intAttr = (element: PolicyElement, name: string, ctx: StepContext, fallback: number): number => {
   const v = attributeValue(element, name);
@@ -15,9 +15,7 @@ const intAttr = (element: PolicyElement, name: string, ctx: StepContext, fallbac
 };
 
 /** How many to add, now or at the end of the request. */
-function increment(element: PolicyElement, ctx: StepContext, add: (count: number) => void): void {
-  const condition = attributeValue(element, 'increment-condition');
-  const count = attributeValue(element, 'increment-count');
+function increment(element: PolicyElement, ctx: StepContext, add: (count: number) => void, condition = attributeValue(element, 'increment-condition'), count = attributeValue(element, 'increment-count')): void {
   const later = condition?.kind === 'expression' || count?.kind === 'expression';
   const apply = () => {
     if (condition && !boolOf(condition, ctx)) return;
@@ -35,35 +33,62 @@ function increment(element: PolicyElement, ctx: StepContext, add: (count: number
     });
 }
 
+/** The attributes rate-limit-by-key reads, found once per element (it runs on every request). */
+interface LimitAttributes {
+  readonly calls: PolicyValue | undefined;
+  readonly period: PolicyValue | undefined;
+  readonly counterKey: PolicyValue | undefined;
+  readonly remainingVar: PolicyValue | undefined;
+  readonly retryVar: PolicyValue | undefined;
+  readonly retryHeader: PolicyValue | undefined;
+  readonly remainingHeader: PolicyValue | undefined;
+  readonly totalHeader: PolicyValue | undefined;
+  readonly condition: PolicyValue | undefined;
+  readonly count: PolicyValue | undefined;
+}
+const limitAttributes = new WeakMap<PolicyElement, LimitAttributes>();
+function limitAttributesOf(element: PolicyElement): LimitAttributes {
+  let a = limitAttributes.get(element);
+  if (!a) {
+    const at = (name: string) => attributeValue(element, name);
+    a = { calls: at('calls'), period: at('renewal-period'), counterKey: at('counter-key'), remainingVar: at('remaining-calls-variable-name'), retryVar: at('retry-after-variable-name'), retryHeader: at('retry-after-header-name'), remainingHeader: at('remaining-calls-header-name'), totalHeader: at('total-calls-header-name'), condition: at('increment-condition'), count: at('increment-count') };
+    limitAttributes.set(element, a);
+  }
+  return a;
+}
+const text = (v: PolicyValue | undefined, ctx: StepContext): string | undefined => (v === undefined ? undefined : textOf(v, ctx));
+
 function rateLimit(name: 'rate-limit-by-key'): Handler {
   return {
     name,
     run(element, ctx) {
-      const calls = intAttr(element, 'calls', ctx, 0);
-      const periodMs = intAttr(element, 'renewal-period', ctx, 60) * 1000;
-      const key = `by-key|${attrText(element, 'counter-key', ctx) ?? ''}`;
+      const a = limitAttributesOf(element);
+      const calls = a.calls ? intOf(a.calls, ctx) : 0;
+      const periodMs = (a.period ? intOf(a.period, ctx) : 60) * 1000;
+      const key = `by-key|${text(a.counterKey, ctx) ?? ''}`;
       const now = ctx.ports.now();
       const check = ctx.ports.counters.check(key, calls, periodMs, now);
-      const remainingVar = attrText(element, 'remaining-calls-variable-name', ctx);
+      const remainingVar = text(a.remainingVar, ctx);
       if (remainingVar) ctx.state.variables.set(remainingVar, check.remaining);
       if (!check.allowed) {
-        const retryVar = attrText(element, 'retry-after-variable-name', ctx);
+        const retryVar = text(a.retryVar, ctx);
         if (retryVar) ctx.state.variables.set(retryVar, check.retryAfterSeconds);
         ctx.trace(name, `${key}: limit of ${calls} per ${periodMs / 1000}s reached, retry after ${check.retryAfterSeconds}s`);
-        const response = rateLimitExceeded(check.retryAfterSeconds, attrText(element, 'retry-after-header-name', ctx) ?? 'Retry-After');
+        const response = rateLimitExceeded(check.retryAfterSeconds, text(a.retryHeader, ctx) ?? 'Retry-After');
         throw new PolicyFailure(name, 'RateLimitExceeded', 'Rate limit is exceeded', response);
       }
       ctx.trace(name, `${key}: ${calls - check.remaining - 1} of ${calls} used in the window`);
       // the counting headers go on whatever response the request ends with
-      const remainingHeader = attrText(element, 'remaining-calls-header-name', ctx);
-      const totalHeader = attrText(element, 'total-calls-header-name', ctx);
+      const remainingHeader = text(a.remainingHeader, ctx);
+      const totalHeader = text(a.totalHeader, ctx);
       if (remainingHeader || totalHeader) {
         ctx.state.deferred.push(() => {
           if (remainingHeader) ctx.state.response.headers.set(remainingHeader.toLowerCase(), [String(check.remaining)]);
           if (totalHeader) ctx.state.response.headers.set(totalHeader.toLowerCase(), [String(calls)]);
         });
       }
-      increment(element, ctx, (count) => ctx.ports.counters.add(key, count, now));
+      // the count goes into the events this check found, without looking the key up again
+      increment(element, ctx, (count) => ctx.ports.counters.add(key, count, now, check), a.condition, a.count);
       return 'continue';
     },
   };

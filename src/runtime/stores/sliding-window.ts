@@ -10,6 +10,8 @@ export interface WindowCheck {
   readonly remaining: number;
   /** When refused: whole seconds until a call fits again (at least 1). */
   readonly retryAfterSeconds: number;
+  /** The key's events as the check found them: `add` counts into them without looking the key up again. */
+  readonly window?: Window;
 }
 
 /**
@@ -23,6 +25,8 @@ class Window {
   /** Index of the oldest live event: dropped events are cut off in bulk, not shifted one by one. */
   head = 0;
   sum = 0;
+  /** No longer the key's window (it emptied and was removed): counts go to the key's current one. */
+  removed = false;
 
   /** Drops the events at or before `cutoff` (they are outside the window ending now). */
   expire(cutoff: number): void {
@@ -40,10 +44,16 @@ class Window {
   /** Counts are deferred to the end of a request, so one may arrive after a later request's: it goes in time order. */
   insert(at: number, count: number): void {
     let i = this.at.length;
+    this.sum += count;
+    if (i === this.head || this.at[i - 1]! <= at) {
+      // the common case: the newest event
+      this.at.push(at);
+      this.count.push(count);
+      return;
+    }
     while (i > this.head && this.at[i - 1]! > at) i--;
     this.at.splice(i, 0, at);
     this.count.splice(i, 0, count);
-    this.sum += count;
   }
 
   get empty(): boolean {
@@ -61,6 +71,7 @@ export class SlidingWindowCounters {
     if (w.empty) {
       // a key nobody calls any more holds no memory
       this.#windows.delete(key);
+      w.removed = true;
       return undefined;
     }
     return w;
@@ -70,7 +81,7 @@ export class SlidingWindowCounters {
   check(key: string, calls: number, periodMs: number, now: number, increment = 1): WindowCheck {
     const w = this.#live(key, periodMs, now);
     const used = w?.sum ?? 0;
-    if (used + increment <= calls) return { allowed: true, remaining: calls - used - increment, retryAfterSeconds: 0 };
+    if (used + increment <= calls) return { allowed: true, remaining: calls - used - increment, retryAfterSeconds: 0, window: w };
     // The earliest moment enough old events have left the window for this call to fit.
     let excess = used + increment - calls;
     let until = now + periodMs;
@@ -86,9 +97,10 @@ export class SlidingWindowCounters {
     return { allowed: false, remaining: Math.max(0, calls - used), retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)) };
   }
 
-  add(key: string, count: number, now: number): void {
+  /** Counts `count` calls for `key` at `now`; `checked` is this key's check of the same request, when there was one. */
+  add(key: string, count: number, now: number, checked?: WindowCheck): void {
     if (count <= 0) return;
-    let w = this.#windows.get(key);
+    let w = checked?.window !== undefined && !checked.window.removed ? checked.window : this.#windows.get(key);
     if (!w) {
       w = new Window();
       this.#windows.set(key, w);
