@@ -3,20 +3,41 @@
  * emulator evaluates every value (so expression failures surface exactly as in APIM) and
  * records the result in the request trace, where tests and `--json` output can see it.
  */
-import { childElements } from '../../policy/tree.ts';
-import type { Handler } from '../types.ts';
-import { attrText, textOf } from '../values.ts';
+import { childElements, type PolicyElement, type PolicyValue } from '../../policy/tree.ts';
+import type { Handler, StepContext } from '../types.ts';
+import { attributeValue, attrText, textOf } from '../values.ts';
+
+/** What emit-metric reads from its element, found once per element (it runs on every request). */
+interface MetricAttributes {
+  readonly name: PolicyValue | undefined;
+  readonly namespace: PolicyValue | undefined;
+  readonly value: PolicyValue | undefined;
+  readonly dimensions: readonly { readonly name: PolicyValue | undefined; readonly value: PolicyValue | undefined }[];
+}
+const metricAttributes = new WeakMap<PolicyElement, MetricAttributes>();
+function metricAttributesOf(element: PolicyElement): MetricAttributes {
+  let m = metricAttributes.get(element);
+  if (!m) {
+    const dimensions = childElements(element)
+      .filter((d) => d.name === 'dimension')
+      .map((d) => ({ name: attributeValue(d, 'name'), value: attributeValue(d, 'value') }));
+    m = { name: attributeValue(element, 'name'), namespace: attributeValue(element, 'namespace'), value: attributeValue(element, 'value'), dimensions };
+    metricAttributes.set(element, m);
+  }
+  return m;
+}
+const text = (v: PolicyValue | undefined, ctx: StepContext, fallback: string): string => (v === undefined ? fallback : textOf(v, ctx));
 
 export const emitMetric: Handler = {
   name: 'emit-metric',
   run(element, ctx) {
-    const name = attrText(element, 'name', ctx) ?? '';
-    const namespace = attrText(element, 'namespace', ctx) ?? 'API Management';
-    const value = attrText(element, 'value', ctx) ?? '1';
-    const dimensions = childElements(element)
-      .filter((d) => d.name === 'dimension')
-      .map((d) => `${attrText(d, 'name', ctx) ?? ''}=${attrText(d, 'value', ctx) ?? ''}`);
-    ctx.trace('emit-metric', `${namespace}/${name} ${value} {${dimensions.join(', ')}}`);
+    const m = metricAttributesOf(element);
+    const name = text(m.name, ctx, '');
+    const namespace = text(m.namespace, ctx, 'API Management');
+    const value = text(m.value, ctx, '1');
+    let dimensions = '';
+    for (const d of m.dimensions) dimensions += `${dimensions === '' ? '' : ', '}${text(d.name, ctx, '')}=${text(d.value, ctx, '')}`;
+    ctx.trace('emit-metric', `${namespace}/${name} ${value} {${dimensions}}`);
     return 'continue';
   },
 };
