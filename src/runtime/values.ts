@@ -22,7 +22,10 @@ export function evaluateValue(value: PolicyValue, ctx: StepContext): unknown {
 }
 
 export function attributeValue(element: PolicyElement, name: string): PolicyValue | undefined {
-  return element.attributes.find((a) => a.name === name)?.value;
+  // a plain loop: handlers ask for a few attributes of dozens of elements on every request
+  const attributes = element.attributes;
+  for (let i = 0; i < attributes.length; i++) if (attributes[i]!.name === name) return attributes[i]!.value;
+  return undefined;
 }
 
 /** A string slot (header value, body, key): the .NET ToString() of the value; null is empty. */
