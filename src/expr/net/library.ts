@@ -269,10 +269,7 @@ function invokeMethod(target: Value, name: string, args: Value[], typeArgs: read
     if (name === 'GetValueOrDefault' && args.length === 0) return null;
     throw nullReference();
   }
-  if (target instanceof NetRecord) {
-    const m = target.methods[name];
-    if (m) return m(args, target);
-  }
+  if (target instanceof NetRecord && Object.hasOwn(target.methods, name)) return target.methods[name]!(args, target);
   if (name === 'Invoke' && isDelegate(target)) return target.invoke(args);
   const m = findMethod(target, name);
   if (!m) throw missingMember(target, name);
