@@ -21,6 +21,19 @@ export function evaluateValue(value: PolicyValue, ctx: StepContext): unknown {
   return ctx.ports.expressions.evaluate(program, ctx.state);
 }
 
+/**
+ * What a handler works out from its element once (attribute values, child lists: a loaded
+ * element never changes), kept per element for the requests that run it.
+ */
+export function perElement<T>(make: (element: PolicyElement) => T): (element: PolicyElement) => T {
+  const kept = new WeakMap<PolicyElement, T>();
+  return (element) => {
+    let v = kept.get(element);
+    if (v === undefined) kept.set(element, (v = make(element)));
+    return v;
+  };
+}
+
 export function attributeValue(element: PolicyElement, name: string): PolicyValue | undefined {
   // a plain loop: handlers ask for a few attributes of dozens of elements on every request
   const attributes = element.attributes;

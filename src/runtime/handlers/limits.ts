@@ -7,7 +7,7 @@
 import type { PolicyElement, PolicyValue } from '../../policy/tree.ts';
 import { quotaExceeded, rateLimitExceeded, timeSpanC } from '../gateway-errors.ts';
 import { type Handler, PolicyFailure, type StepContext } from '../types.ts';
-import { attrText, attributeValue, boolOf, intOf, textOf } from '../values.ts';
+import { attrText, attributeValue, boolOf, intOf, perElement, textOf } from '../values.ts';
 
 const intAttr = (element: PolicyElement, name: string, ctx: StepContext, fallback: number): number => {
   const v = attributeValue(element, name);
@@ -46,16 +46,10 @@ interface LimitAttributes {
   readonly condition: PolicyValue | undefined;
   readonly count: PolicyValue | undefined;
 }
-const limitAttributes = new WeakMap<PolicyElement, LimitAttributes>();
-function limitAttributesOf(element: PolicyElement): LimitAttributes {
-  let a = limitAttributes.get(element);
-  if (!a) {
-    const at = (name: string) => attributeValue(element, name);
-    a = { calls: at('calls'), period: at('renewal-period'), counterKey: at('counter-key'), remainingVar: at('remaining-calls-variable-name'), retryVar: at('retry-after-variable-name'), retryHeader: at('retry-after-header-name'), remainingHeader: at('remaining-calls-header-name'), totalHeader: at('total-calls-header-name'), condition: at('increment-condition'), count: at('increment-count') };
-    limitAttributes.set(element, a);
-  }
-  return a;
-}
+const limitAttributesOf = perElement((element): LimitAttributes => {
+  const at = (name: string) => attributeValue(element, name);
+  return { calls: at('calls'), period: at('renewal-period'), counterKey: at('counter-key'), remainingVar: at('remaining-calls-variable-name'), retryVar: at('retry-after-variable-name'), retryHeader: at('retry-after-header-name'), remainingHeader: at('remaining-calls-header-name'), totalHeader: at('total-calls-header-name'), condition: at('increment-condition'), count: at('increment-count') };
+});
 const text = (v: PolicyValue | undefined, ctx: StepContext): string | undefined => (v === undefined ? undefined : textOf(v, ctx));
 
 function rateLimit(name: 'rate-limit-by-key'): Handler {

@@ -1,8 +1,8 @@
 import { fileSpan } from '../../diagnostics/index.ts';
-import { childElements, type PolicyElement, type PolicyValue } from '../../policy/tree.ts';
+import { childElements, type PolicyValue } from '../../policy/tree.ts';
 import { storedResponse } from '../../expr/compile.ts';
 import { type Handler, PolicyFailure, type StepContext, type StepOutcome } from '../types.ts';
-import { attributeValue, attrText, intOf, textOf } from '../values.ts';
+import { attributeValue, attrText, intOf, perElement, textOf } from '../values.ts';
 
 /** Headers APIM sends as repeated header lines instead of one comma-joined value (set-header docs). */
 const REPEATED = new Set(['user-agent', 'www-authenticate', 'proxy-authenticate', 'cookie', 'set-cookie', 'warning', 'date', 'expires', 'if-modified-since', 'if-unmodified-since', 'last-modified', 'retry-after']);
@@ -21,20 +21,14 @@ interface HeaderPlan {
   readonly key: string | undefined;
   readonly deleted: string | undefined;
 }
-const headerPlans = new WeakMap<PolicyElement, HeaderPlan>();
-function headerPlan(element: PolicyElement): HeaderPlan {
-  let plan = headerPlans.get(element);
-  if (!plan) {
-    const name = attributeValue(element, 'name');
-    const action = attributeValue(element, 'exists-action');
-    const values = childElements(element)
-      .filter((c) => c.name === 'value')
-      .map((v): PolicyValue => (v.children[0]?.kind === 'text' ? v.children[0].value : EMPTY));
-    plan = { name, action: action === undefined ? 'override' : action.kind === 'literal' ? action.text.toLowerCase() : undefined, values, key: name?.kind === 'literal' ? name.text.toLowerCase() : undefined, deleted: name?.kind === 'literal' ? `${name.text} deleted` : undefined };
-    headerPlans.set(element, plan);
-  }
-  return plan;
-}
+const headerPlan = perElement((element): HeaderPlan => {
+  const name = attributeValue(element, 'name');
+  const action = attributeValue(element, 'exists-action');
+  const values = childElements(element)
+    .filter((c) => c.name === 'value')
+    .map((v): PolicyValue => (v.children[0]?.kind === 'text' ? v.children[0].value : EMPTY));
+  return { name, action: action === undefined ? 'override' : action.kind === 'literal' ? action.text.toLowerCase() : undefined, values, key: name?.kind === 'literal' ? name.text.toLowerCase() : undefined, deleted: name?.kind === 'literal' ? `${name.text} deleted` : undefined };
+});
 /** A `<value />` without text sets the empty string. */
 const EMPTY: PolicyValue = { kind: 'literal', text: '', span: fileSpan('(empty header value)') };
 

@@ -3,9 +3,9 @@
  * emulator evaluates every value (so expression failures surface exactly as in APIM) and
  * records the result in the request trace, where tests and `--json` output can see it.
  */
-import { childElements, type PolicyElement, type PolicyValue } from '../../policy/tree.ts';
+import { childElements, type PolicyValue } from '../../policy/tree.ts';
 import type { Handler, StepContext } from '../types.ts';
-import { attributeValue, attrText, textOf } from '../values.ts';
+import { attributeValue, attrText, perElement, textOf } from '../values.ts';
 
 /** What emit-metric reads from its element, found once per element (it runs on every request). */
 interface MetricAttributes {
@@ -14,18 +14,12 @@ interface MetricAttributes {
   readonly value: PolicyValue | undefined;
   readonly dimensions: readonly { readonly name: PolicyValue | undefined; readonly value: PolicyValue | undefined }[];
 }
-const metricAttributes = new WeakMap<PolicyElement, MetricAttributes>();
-function metricAttributesOf(element: PolicyElement): MetricAttributes {
-  let m = metricAttributes.get(element);
-  if (!m) {
-    const dimensions = childElements(element)
-      .filter((d) => d.name === 'dimension')
-      .map((d) => ({ name: attributeValue(d, 'name'), value: attributeValue(d, 'value') }));
-    m = { name: attributeValue(element, 'name'), namespace: attributeValue(element, 'namespace'), value: attributeValue(element, 'value'), dimensions };
-    metricAttributes.set(element, m);
-  }
-  return m;
-}
+const metricAttributesOf = perElement((element): MetricAttributes => {
+  const dimensions = childElements(element)
+    .filter((d) => d.name === 'dimension')
+    .map((d) => ({ name: attributeValue(d, 'name'), value: attributeValue(d, 'value') }));
+  return { name: attributeValue(element, 'name'), namespace: attributeValue(element, 'namespace'), value: attributeValue(element, 'value'), dimensions };
+});
 const text = (v: PolicyValue | undefined, ctx: StepContext, fallback: string): string => (v === undefined ? fallback : textOf(v, ctx));
 
 export const emitMetric: Handler = {
