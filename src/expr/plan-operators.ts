@@ -46,12 +46,9 @@ export function planCast(p: PlanContext, e: A.Cast): Eval {
     const fail = (v: Value): never => {
       throw lib.exception('System.InvalidCastException', `Unable to cast object of type '${lib.typeName(v)}' to type '${lib.typeDisplayName(t)}'.`);
     };
-    // an instance of a JToken type is that token itself (`(JObject)context.Variables["x"]`, read
-    // many times a request): the conversion would only test it again
-    const tokenType = lib.typeDisplayName(t).startsWith('Newtonsoft.Json.Linq.');
     const x = p.code.temp();
     const T = p.code.ref(t);
-    const js = `(${x} = ${exprJs(p.code, operand)}, ${x} === null ? lib.convert(null, ${T}, 'explicit') : lib.isInstance(${x}, ${T}) ? ${tokenType ? x : `lib.convert(${x}, ${T}, 'explicit')`} : ${p.code.ref(fail)}(${x}))`;
+    const js = `(${x} = ${exprJs(p.code, operand)}, ${x} === null || lib.isInstance(${x}, ${T}) ? lib.convert(${x}, ${T}, 'explicit') : ${p.code.ref(fail)}(${x}))`;
     return withJs((f: Frame) => {
       const v = operand(f);
       if (v === null || lib.isInstance(v, t)) return lib.convert(v, t, 'explicit');

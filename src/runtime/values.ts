@@ -48,9 +48,15 @@ export function textOf(value: PolicyValue, ctx: StepContext): string {
   return typeof v === 'string' ? v : ctx.ports.expressions.toText(v);
 }
 
+/** The text of an attribute value a handler may not have (`fallback` when it is absent). */
+export function optionalText(value: PolicyValue | undefined, ctx: StepContext, fallback: string): string;
+export function optionalText(value: PolicyValue | undefined, ctx: StepContext, fallback?: string): string | undefined;
+export function optionalText(value: PolicyValue | undefined, ctx: StepContext, fallback?: string): string | undefined {
+  return value === undefined ? fallback : textOf(value, ctx);
+}
+
 export function attrText(element: PolicyElement, name: string, ctx: StepContext, fallback?: string): string | undefined {
-  const v = attributeValue(element, name);
-  return v === undefined ? fallback : textOf(v, ctx);
+  return optionalText(attributeValue(element, name), ctx, fallback);
 }
 
 /** A Boolean slot: the constants true/false, or an expression that must produce a bool. */

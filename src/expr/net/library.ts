@@ -192,6 +192,8 @@ function unary(op: '+' | '-' | '!' | '~', v: Value): Value {
 function convert(v: Value, type: NetType, mode: 'explicit' | 'implicit'): Value {
   // typed locals convert on every write: the common identities first
   if (type === OBJECT || (type === INT32 && typeof v === 'number') || (type === STRING && (typeof v === 'string' || v === null)) || (type === BOOLEAN && typeof v === 'boolean') || (type === CHAR && v instanceof NetChar)) return v;
+  // a value of exactly the target type (`(JObject)context.Variables["x"]`, read many times a request)
+  if (v instanceof NetObject && v.netType === type) return v;
   const nullable = type.nullableOf !== undefined;
   const target = type.nullableOf ?? type;
   if (v === null) {

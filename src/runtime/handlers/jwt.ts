@@ -5,7 +5,7 @@ import { fetchKeys, knownKeys, mayRefetch, type SigningKeys } from './signing-ke
 import { gatewayError } from '../gateway-errors.ts';
 import { childElements, type PolicyElement } from '../../policy/tree.ts';
 import { type Handler, PolicyFailure, type StepContext, type StepOutcome } from '../types.ts';
-import { attrText, textOf } from '../values.ts';
+import { attrText, perElement, textOf } from '../values.ts';
 
 interface Rules {
   readonly source: string;
@@ -276,16 +276,8 @@ function inlineKeys(block: PolicyElement | undefined, ctx: StepContext): Rules['
  * element (the tree is immutable), so a request pays only for the token itself.
  */
 const staticRules = new WeakMap<PolicyElement, Rules>();
-const literalOnly = new WeakMap<PolicyElement, boolean>();
 
-function isLiteral(element: PolicyElement): boolean {
-  let known = literalOnly.get(element);
-  if (known === undefined) {
-    known = element.attributes.every((a) => a.value.kind === 'literal') && element.children.every((c) => (c.kind === 'element' ? isLiteral(c) : c.kind !== 'text' || c.value.kind === 'literal'));
-    literalOnly.set(element, known);
-  }
-  return known;
-}
+const isLiteral = perElement((element): boolean => element.attributes.every((a) => a.value.kind === 'literal') && element.children.every((c) => (c.kind === 'element' ? isLiteral(c) : c.kind !== 'text' || c.value.kind === 'literal')));
 
 function rulesOf(element: PolicyElement, read: () => Rules): Rules {
   const cached = staticRules.get(element);

@@ -7,7 +7,7 @@
 import type { PolicyElement, PolicyValue } from '../../policy/tree.ts';
 import { quotaExceeded, rateLimitExceeded, timeSpanC } from '../gateway-errors.ts';
 import { type Handler, PolicyFailure, type StepContext } from '../types.ts';
-import { attrText, attributeValue, boolOf, intOf, perElement, textOf } from '../values.ts';
+import { attrText, attributeValue, boolOf, intOf, optionalText, perElement } from '../values.ts';
 
 const intAttr = (element: PolicyElement, name: string, ctx: StepContext, fallback: number): number => {
   const v = attributeValue(element, name);
@@ -50,7 +50,6 @@ const limitAttributesOf = perElement((element): LimitAttributes => {
   const at = (name: string) => attributeValue(element, name);
   return { calls: at('calls'), period: at('renewal-period'), counterKey: at('counter-key'), remainingVar: at('remaining-calls-variable-name'), retryVar: at('retry-after-variable-name'), retryHeader: at('retry-after-header-name'), remainingHeader: at('remaining-calls-header-name'), totalHeader: at('total-calls-header-name'), condition: at('increment-condition'), count: at('increment-count') };
 });
-const text = (v: PolicyValue | undefined, ctx: StepContext): string | undefined => (v === undefined ? undefined : textOf(v, ctx));
 
 function rateLimit(name: 'rate-limit-by-key'): Handler {
   return {
@@ -59,22 +58,22 @@ function rateLimit(name: 'rate-limit-by-key'): Handler {
       const a = limitAttributesOf(element);
       const calls = a.calls ? intOf(a.calls, ctx) : 0;
       const periodMs = (a.period ? intOf(a.period, ctx) : 60) * 1000;
-      const key = `by-key|${text(a.counterKey, ctx) ?? ''}`;
+      const key = `by-key|${optionalText(a.counterKey, ctx) ?? ''}`;
       const now = ctx.ports.now();
       const check = ctx.ports.counters.check(key, calls, periodMs, now);
-      const remainingVar = text(a.remainingVar, ctx);
+      const remainingVar = optionalText(a.remainingVar, ctx);
       if (remainingVar) ctx.state.variables.set(remainingVar, check.remaining);
       if (!check.allowed) {
-        const retryVar = text(a.retryVar, ctx);
+        const retryVar = optionalText(a.retryVar, ctx);
         if (retryVar) ctx.state.variables.set(retryVar, check.retryAfterSeconds);
         ctx.trace(name, `${key}: limit of ${calls} per ${periodMs / 1000}s reached, retry after ${check.retryAfterSeconds}s`);
-        const response = rateLimitExceeded(check.retryAfterSeconds, text(a.retryHeader, ctx) ?? 'Retry-After');
+        const response = rateLimitExceeded(check.retryAfterSeconds, optionalText(a.retryHeader, ctx) ?? 'Retry-After');
         throw new PolicyFailure(name, 'RateLimitExceeded', 'Rate limit is exceeded', response);
       }
       ctx.trace(name, `${key}: ${calls - check.remaining - 1} of ${calls} used in the window`);
       // the counting headers go on whatever response the request ends with
-      const remainingHeader = text(a.remainingHeader, ctx);
-      const totalHeader = text(a.totalHeader, ctx);
+      const remainingHeader = optionalText(a.remainingHeader, ctx);
+      const totalHeader = optionalText(a.totalHeader, ctx);
       if (remainingHeader || totalHeader) {
         ctx.state.deferred.push(() => {
           if (remainingHeader) ctx.state.response.headers.set(remainingHeader.toLowerCase(), [String(check.remaining)]);

@@ -4,8 +4,8 @@
  * records the result in the request trace, where tests and `--json` output can see it.
  */
 import { childElements, type PolicyValue } from '../../policy/tree.ts';
-import type { Handler, StepContext } from '../types.ts';
-import { attributeValue, attrText, perElement, textOf } from '../values.ts';
+import type { Handler } from '../types.ts';
+import { attributeValue, attrText, optionalText, perElement, textOf } from '../values.ts';
 
 /** What emit-metric reads from its element, found once per element (it runs on every request). */
 interface MetricAttributes {
@@ -20,17 +20,16 @@ const metricAttributesOf = perElement((element): MetricAttributes => {
     .map((d) => ({ name: attributeValue(d, 'name'), value: attributeValue(d, 'value') }));
   return { name: attributeValue(element, 'name'), namespace: attributeValue(element, 'namespace'), value: attributeValue(element, 'value'), dimensions };
 });
-const text = (v: PolicyValue | undefined, ctx: StepContext, fallback: string): string => (v === undefined ? fallback : textOf(v, ctx));
 
 export const emitMetric: Handler = {
   name: 'emit-metric',
   run(element, ctx) {
     const m = metricAttributesOf(element);
-    const name = text(m.name, ctx, '');
-    const namespace = text(m.namespace, ctx, 'API Management');
-    const value = text(m.value, ctx, '1');
+    const name = optionalText(m.name, ctx, '');
+    const namespace = optionalText(m.namespace, ctx, 'API Management');
+    const value = optionalText(m.value, ctx, '1');
     let dimensions = '';
-    for (const d of m.dimensions) dimensions += `${dimensions === '' ? '' : ', '}${text(d.name, ctx, '')}=${text(d.value, ctx, '')}`;
+    for (const d of m.dimensions) dimensions += `${dimensions === '' ? '' : ', '}${optionalText(d.name, ctx, '')}=${optionalText(d.value, ctx, '')}`;
     ctx.trace('emit-metric', `${namespace}/${name} ${value} {${dimensions}}`);
     return 'continue';
   },
